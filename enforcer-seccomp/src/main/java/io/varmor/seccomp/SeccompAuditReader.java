@@ -1,0 +1,156 @@
+package io.varmor.seccomp;
+
+import io.varmor.api.event.ViolationEvent;
+import io.varmor.core.ir.Syscalls;
+import io.varmor.core.spi.EventSink;
+import io.varmor.core.spi.TargetBinding;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the kernel's seccomp audit records ({@code type=1326}, read from {@code /dev/kmsg}) into violation events.
+ * varmor installs its filters with {@code SECCOMP_FILTER_FLAG_LOG}, so refused syscalls are reported as
+ * {@code DENIED} (vArmor can only report {@code AUDIT|ALLOWED}, from {@code SCMP_ACT_LOG}). Records carry a pid, not a
+ * profile: a record belongs to the target when the process is in the target's mount namespace, or — for a process that
+ * has already exited — when its pid was allocated after the target started.
+ */
+public final class SeccompAuditReader implements AutoCloseable {
+    private static final Pattern FIELD = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
+
+    private final TargetBinding target;
+    private final EventSink sink;
+    private final Map<String, String> ruleBySyscall;
+    private final long startMicros;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    public SeccompAuditReader(TargetBinding target, EventSink sink, Map<String, String> ruleBySyscall) {
+        this.target = target;
+        this.sink = sink;
+        this.ruleBySyscall = ruleBySyscall;
+        this.startMicros = uptimeMicros() - 50_000;
+        this.thread = new Thread(this::loop, "varmor-seccomp-audit");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void loop() {
+        while (!closed) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of("/dev/kmsg")),
+                    StandardCharsets.UTF_8))) {
+                for (String line; !closed && (line = r.readLine()) != null; ) {
+                    handle(line);
+                }
+            } catch (IOException e) {
+                if (closed || !Files.isReadable(Path.of("/dev/kmsg"))) {
+                    return;
+                }
+                // EPIPE: records were overwritten while we read; reopen and continue
+            }
+        }
+    }
+
+    void handle(String kmsgLine) {
+        int semi = kmsgLine.indexOf(';');
+        if (semi < 0 || !kmsgLine.contains("type=1326")) {
+            return;
+        }
+        String[] head = kmsgLine.substring(0, semi).split(",");
+        if (head.length >= 3) {
+            try {
+                if (Long.parseLong(head[2]) < startMicros) {
+                    return;
+                }
+            } catch (NumberFormatException ignored) {
+                // keep the record
+            }
+        }
+        parse(kmsgLine.substring(semi + 1)).filter(this::belongsToTarget).ifPresent(sink::accept);
+    }
+
+    private boolean belongsToTarget(ViolationEvent e) {
+        long pid = e.pid() == null ? 0 : e.pid();
+        Path ns = Path.of("/proc", Long.toString(pid), "ns", "mnt");
+        try {
+            String link = Files.readSymbolicLink(ns).toString();
+            return link.equals("mnt:[" + target.mountNamespaceId() + "]");
+        } catch (IOException gone) {
+            return pid >= target.pid();
+        }
+    }
+
+    /** Parses one audit record (the text after the kmsg header, or a line of audit.log). */
+    public Optional<ViolationEvent> parse(String record) {
+        if (!record.contains("type=1326") && !record.contains("type=SECCOMP")) {
+            return Optional.empty();
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        Matcher m = FIELD.matcher(record);
+        while (m.find()) {
+            String v = m.group(2);
+            f.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        }
+        if (!f.containsKey("syscall") || !f.containsKey("pid")) {
+            return Optional.empty();
+        }
+        int nr;
+        long code;
+        try {
+            nr = Integer.parseInt(f.get("syscall"));
+            code = Long.decode(f.getOrDefault("code", "0"));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        Syscalls table = "40000003".equals(f.get("arch")) ? Syscalls.I386 : Syscalls.X86_64;
+        String syscall = table.name(nr);
+        long action = code & 0xffff0000L;
+        String verdict = action == 0x7ffc0000L ? "AUDIT|ALLOWED" : action == 0x7fff0000L ? "ALLOWED" : "DENIED";
+        Map<String, Object> event = new LinkedHashMap<>();
+        Matcher id = Pattern.compile("audit\\((\\d+)\\.(\\d+):(\\d+)\\)").matcher(record);
+        long epoch = Instant.now().getEpochSecond();
+        if (id.find()) {
+            epoch = Long.parseLong(id.group(1));
+            event.put("auditID", id.group(1) + "." + id.group(2) + ":" + id.group(3));
+            event.put("epoch", epoch);
+        }
+        event.put("operation", "Syscall");
+        event.put("syscall", syscall);
+        event.put("arch", "40000003".equals(f.get("arch")) ? "x86" : "x86_64");
+        event.put("comm", f.get("comm"));
+        event.put("exe", f.get("exe"));
+        if (f.containsKey("subj")) {
+            event.put("subj", f.get("subj"));
+        }
+        long pid = Long.parseLong(f.get("pid"));
+        Map<String, String> a = target.attributes();
+        return Optional.of(new ViolationEvent("warn", null, null, null, null, null, null, null, null, pid,
+                target.mountNamespaceId(), epoch, "Seccomp", verdict, target.profileName(), a.get("policyKind"),
+                a.get("policyName"), a.get("policyNamespace"), ruleBySyscall.getOrDefault(syscall, "syscall " + syscall),
+                event, Instant.ofEpochSecond(epoch).toString(), "violation event"));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+
+    static long uptimeMicros() {
+        try {
+            String s = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
+            return (long) (Double.parseDouble(s) * 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

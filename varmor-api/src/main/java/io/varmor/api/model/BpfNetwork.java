@@ -1,0 +1,12 @@
+package io.varmor.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.varmor.api.meta.*;
+import io.varmor.api.policy.*;
+import io.varmor.api.profile.*;
+import java.util.List;
+import java.util.Map;
+
+/** Network behaviour seen through BPF. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BpfNetwork(List<SocketUse> sockets, List<Egress> egresses) {}

@@ -1,0 +1,12 @@
+package io.varmor.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.varmor.api.meta.*;
+import io.varmor.api.policy.*;
+import io.varmor.api.profile.*;
+import java.util.List;
+import java.util.Map;
+
+/** A signal seen through AppArmor. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SignalAccess(String peer, List<String> permissions, List<String> signals) {}

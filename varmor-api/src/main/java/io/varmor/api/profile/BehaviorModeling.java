@@ -1,0 +1,11 @@
+package io.varmor.api.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.varmor.api.meta.*;
+import io.varmor.api.policy.*;
+import java.util.List;
+import java.util.Map;
+
+/** Modelling switch of an ArmorProfile. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BehaviorModeling(Boolean enable, Integer duration) {}
