@@ -13,8 +13,20 @@ final class Cli {
 
     private Cli() {}
 
+    /** Plugin directories: {@code --plugins DIR} options, then {@code VARMOR_PLUGIN_PATH} (colon-separated). */
+    static final java.util.List<java.nio.file.Path> PLUGIN_DIRS = new java.util.ArrayList<>();
+
     static Plugins plugins() {
-        return Plugins.discover(Cli.class.getClassLoader());
+        java.util.List<java.nio.file.Path> dirs = new java.util.ArrayList<>(PLUGIN_DIRS);
+        String env = System.getenv("VARMOR_PLUGIN_PATH");
+        if (env != null) {
+            for (String d : env.split(":")) {
+                if (!d.isBlank()) {
+                    dirs.add(java.nio.file.Path.of(d));
+                }
+            }
+        }
+        return Plugins.discover(Cli.class.getClassLoader(), dirs);
     }
 
     static PolicyCompiler compiler(Plugins plugins) {

@@ -1,7 +1,6 @@
 package io.varmor.cli;
 
 import io.varmor.core.engine.NodeProbe;
-import io.varmor.core.plugin.Plugins;
 import io.varmor.core.spi.Availability;
 import io.varmor.core.spi.Enforcer;
 import io.varmor.core.spi.NodeCapabilities;
@@ -28,7 +27,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         System.out.println();
         int available = 0;
-        for (Enforcer e : Plugins.discover(DoctorCommand.class.getClassLoader()).enforcers()) {
+        for (Enforcer e : Cli.plugins().enforcers()) {
             Availability a = e.availability(node);
             System.out.printf("%-9s %-12s %s%n", e.id(), a.available() ? "available" : "UNAVAILABLE", a.detail());
             if (a.available()) {

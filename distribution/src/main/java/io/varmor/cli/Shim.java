@@ -27,7 +27,27 @@ final class Shim {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
-        Path dir = Path.of(System.getenv().getOrDefault("VARMOR_CACHE", "/var/cache/varmor"));
+        Path exe = null;
+        IOException last = null;
+        for (String candidate : new String[] {System.getenv("VARMOR_CACHE"), "/var/cache/varmor", "/run/varmor/cache",
+            System.getProperty("java.io.tmpdir") + "/varmor-" + System.getProperty("user.name")}) {
+            if (candidate == null) {
+                continue;
+            }
+            try {
+                exe = extract(Path.of(candidate), hash, bytes);
+                break;
+            } catch (IOException e) {
+                last = e; // read-only (e.g. inside the kernel lab): try the next place
+            }
+        }
+        if (exe == null) {
+            throw new IOException("cannot extract varmor-exec: " + (last == null ? "no cache directory" : last.getMessage()));
+        }
+        return exe;
+    }
+
+    private static Path extract(Path dir, String hash, byte[] bytes) throws IOException {
         Files.createDirectories(dir);
         Path exe = dir.resolve("varmor-exec-" + hash);
         if (!Files.isExecutable(exe)) {

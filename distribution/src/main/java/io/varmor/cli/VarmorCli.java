@@ -6,11 +6,17 @@ import picocli.CommandLine.Command;
 /** The {@code varmor} command. */
 @Command(name = "varmor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Container sandbox: vArmor-compatible policies compiled into kernel enforcement.",
-        subcommands = {RulesCommand.class, ValidateCommand.class, CompileCommand.class, RunCommand.class, DoctorCommand.class, DemoCommand.class,
+        subcommands = {RulesCommand.class, ValidateCommand.class, CompileCommand.class, RunCommand.class, DoctorCommand.class, DemoCommand.class, LabCommand.class,
             CommandLine.HelpCommand.class})
 public final class VarmorCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Load enforcer and rule plugins from the jars in DIR (repeatable; also VARMOR_PLUGIN_PATH).")
+    void plugins(java.nio.file.Path dir) {
+        Cli.PLUGIN_DIRS.add(dir);
+    }
 
     @Override
     public void run() {
@@ -23,6 +29,21 @@ public final class VarmorCli implements Runnable {
 
     /** Runs the CLI and returns its exit code (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new VarmorCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        Cli.PLUGIN_DIRS.clear();
+        return new CommandLine(new VarmorCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+                        System.err.println("varmor: " + ex.getMessage());
+                        return Cli.USAGE;
+                    }
+                    System.err.println("varmor: internal error: " + ex);
+                    if (System.getenv("VARMOR_DEBUG") != null) {
+                        ex.printStackTrace();
+                    } else {
+                        System.err.println("(set VARMOR_DEBUG=1 for the stack trace)");
+                    }
+                    return 70;
+                })
+                .execute(args);
     }
 }

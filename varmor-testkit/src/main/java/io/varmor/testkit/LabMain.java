@@ -24,7 +24,8 @@ public final class LabMain {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
+    /** Runs the lab CLI and returns its exit code (used by {@code varmor lab}). */
+    public static int run(String[] args) {
         LabConfig config = LabConfig.fromEnvironment();
         Duration timeout = Duration.ofMinutes(10);
         boolean prepareOnly = false;
@@ -62,6 +63,8 @@ public final class LabMain {
                         lab.bootDuration().toMillis() / 1000.0, lab.lsm());
                 GuestCommand c = GuestCommand.argv(cmd).cwd(Path.of("").toAbsolutePath()).timeout(timeout)
                         .streamTo(System.out, System.err);
+                // inside the guest the checkout is read-only: ./varmor must use what was built, never build
+                c = c.env("VARMOR_NO_BUILD", "1");
                 for (String var : List.of("JAVA_HOME", "LANG", "LC_ALL", "TERM")) {
                     String v = System.getenv(var);
                     if (v != null) {

@@ -46,6 +46,42 @@ public final class Plugins {
         return new Plugins(es, ps);
     }
 
+    /**
+     * Discovers plugins on {@code parent}'s classpath and in every jar under {@code pluginDirs}. Each plugin jar gets
+     * its own class loader (parent: {@code parent}), so plugins cannot see each other's classes.
+     */
+    public static Plugins discover(ClassLoader parent, List<java.nio.file.Path> pluginDirs) {
+        List<Enforcer> es = new ArrayList<>();
+        List<RuleProvider> ps = new ArrayList<>();
+        ps.add(new BuiltinRules());
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(parent);
+        for (java.nio.file.Path dir : pluginDirs) {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("plugin directory " + dir + " does not exist");
+            }
+            try (var s = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                    loaders.add(new java.net.URLClassLoader("varmor-plugin:" + jar.getFileName(),
+                            new java.net.URL[] {jar.toUri().toURL()}, parent));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (int i = 0; i < loaders.size(); i++) {
+            ClassLoader l = loaders.get(i);
+            boolean own = i > 0;
+            ServiceLoader.load(Enforcer.class, l).stream()
+                    .filter(p -> !own || p.type().getClassLoader() == l)
+                    .forEach(p -> es.add(p.get()));
+            ServiceLoader.load(RuleProvider.class, l).stream()
+                    .filter(p -> (!own || p.type().getClassLoader() == l) && p.type() != BuiltinRules.class)
+                    .forEach(p -> ps.add(p.get()));
+        }
+        return new Plugins(es, ps);
+    }
+
     public static Plugins discover() {
         return discover(Thread.currentThread().getContextClassLoader());
     }
