@@ -123,13 +123,17 @@ public final class SeccompFilterBuilder {
         }
     }
 
-    /** Runtimes OR conditions on the same argument index: one libseccomp rule per alternative. */
+    /**
+     * Splits a rule's conditions the way runc does, so a profile means the same under varmor-exec as in a container:
+     * conditions on distinct argument indexes are AND'ed in one rule; as soon as any index appears more than once,
+     * every condition becomes a rule of its own (all OR'ed, including those on other indexes).
+     */
     static List<List<SeccompProfile.Arg>> argGroups(List<SeccompProfile.Arg> args) {
         if (args == null || args.isEmpty()) {
             return List.of(List.of());
         }
-        boolean sameIndex = args.size() > 1 && args.stream().allMatch(a -> a.index() == args.get(0).index());
-        if (!sameIndex) {
+        boolean repeatedIndex = args.stream().map(SeccompProfile.Arg::index).distinct().count() < args.size();
+        if (!repeatedIndex) {
             return List.of(args);
         }
         List<List<SeccompProfile.Arg>> out = new ArrayList<>();

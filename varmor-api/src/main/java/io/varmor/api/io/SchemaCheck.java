@@ -78,13 +78,26 @@ final class SchemaCheck {
         }
     }
 
+    /** Record components and their names per record class (reflection is the hot spot of parsing otherwise). */
+    private record Shape(RecordComponent[] components, List<String> names) {}
+
+    private static final java.util.Map<Class<?>, Shape> SHAPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Shape shape(Class<?> raw) {
+        return SHAPES.computeIfAbsent(raw, c -> {
+            RecordComponent[] rc = c.getRecordComponents();
+            return new Shape(rc, Arrays.stream(rc).map(RecordComponent::getName).toList());
+        });
+    }
+
     private void checkRecord(JsonNode node, Class<?> raw, String path) {
         if (!node.isObject()) {
             error(ErrorId.WRONG_TYPE, path, "expected an object, found " + describe(node));
             return;
         }
-        RecordComponent[] components = raw.getRecordComponents();
-        List<String> names = Arrays.stream(components).map(RecordComponent::getName).toList();
+        Shape shape = shape(raw);
+        RecordComponent[] components = shape.components();
+        List<String> names = shape.names();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String childPath = SourceMap.child(path, e.getKey());

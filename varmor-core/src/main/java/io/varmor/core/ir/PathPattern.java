@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * scanning.
  */
 public record PathPattern(String glob) {
+    private static final Pattern DOUBLE_STAR = Pattern.compile("\\*\\*");
     /** Longest pattern accepted (PATH_MAX). */
     public static final int MAX_LENGTH = 4095;
 
@@ -73,7 +74,7 @@ public record PathPattern(String glob) {
             }
             return hasPrefix ? Shape.PREFIX : hasSuffix ? Shape.SUFFIX : Shape.PREFIX;
         }
-        String[] parts = glob.split("\\*\\*", -1);
+        String[] parts = DOUBLE_STAR.split(glob, -1);
         for (int i = 1; i < parts.length - 1; i++) {
             String mid = parts[i];
             if (mid.length() < 3 || !mid.startsWith("/") || !mid.endsWith("/") || mid.substring(1, mid.length() - 1).contains("/")) {
@@ -97,7 +98,7 @@ public record PathPattern(String glob) {
 
     /** For {@link Shape#CHAIN}: the whole components required between prefix and suffix. */
     public List<String> components() {
-        String[] parts = glob.split("\\*\\*", -1);
+        String[] parts = DOUBLE_STAR.split(glob, -1);
         List<String> out = new ArrayList<>();
         for (int i = 1; i < parts.length - 1; i++) {
             out.add(parts[i].substring(1, parts[i].length() - 1));
