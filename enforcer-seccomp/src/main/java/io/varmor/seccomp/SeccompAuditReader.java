@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * has already exited — when its pid was allocated after the target started.
  */
 public final class SeccompAuditReader implements AutoCloseable {
+    private static final Pattern LOST = Pattern.compile("(?:audit_lost=|kauditd_printk_skb: )(\\d+)");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
 
     private final TargetBinding target;
@@ -34,7 +35,43 @@ public final class SeccompAuditReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
+    private static final Path RATELIMIT = Path.of("/proc/sys/kernel/printk_ratelimit");
+    private static int readers;
+    private static String savedRatelimit;
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Without an audit daemon the kernel prints audit records through {@code printk_ratelimit()} (10 per 5 s by
+     * default). While any reader runs, the limit is lifted (as vArmor does) and restored when the last one stops.
+     */
+    private static synchronized void liftRateLimit() {
+        if (readers++ == 0) {
+            try {
+                savedRatelimit = Files.readString(RATELIMIT).trim();
+                Files.writeString(RATELIMIT, "0");
+            } catch (IOException | RuntimeException e) {
+                savedRatelimit = null;
+            }
+        }
+    }
+
+    private static synchronized void restoreRateLimit() {
+        if (--readers == 0 && savedRatelimit != null) {
+            try {
+                Files.writeString(RATELIMIT, savedRatelimit);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** Records the kernel reported as lost or suppressed while this reader ran. */
+    public long lost() {
+        return lost.get();
+    }
+
     public SeccompAuditReader(TargetBinding target, EventSink sink, Map<String, String> ruleBySyscall) {
+        liftRateLimit();
         this.target = target;
         this.sink = sink;
         this.ruleBySyscall = ruleBySyscall;
@@ -62,7 +99,14 @@ public final class SeccompAuditReader implements AutoCloseable {
 
     void handle(String kmsgLine) {
         int semi = kmsgLine.indexOf(';');
-        if (semi < 0 || !kmsgLine.contains("type=1326")) {
+        if (semi < 0) {
+            return;
+        }
+        if (!kmsgLine.contains("type=1326")) {
+            Matcher lostMatch = LOST.matcher(kmsgLine);
+            if (lostMatch.find() && afterStart(kmsgLine)) {
+                lost.addAndGet(Long.parseLong(lostMatch.group(1)));
+            }
             return;
         }
         String[] head = kmsgLine.substring(0, semi).split(",");
@@ -76,6 +120,15 @@ public final class SeccompAuditReader implements AutoCloseable {
             }
         }
         parse(kmsgLine.substring(semi + 1)).filter(this::belongsToTarget).ifPresent(sink::accept);
+    }
+
+    private boolean afterStart(String kmsgLine) {
+        String[] head = kmsgLine.substring(0, Math.max(kmsgLine.indexOf(';'), 0)).split(",");
+        try {
+            return head.length < 3 || Long.parseLong(head[2]) >= startMicros;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     private boolean belongsToTarget(ViolationEvent e) {
@@ -135,14 +188,17 @@ public final class SeccompAuditReader implements AutoCloseable {
         Map<String, String> a = target.attributes();
         return Optional.of(new ViolationEvent("warn", null, null, null, null, null, null, null, null, pid,
                 target.mountNamespaceId(), epoch, "Seccomp", verdict, target.profileName(), a.get("policyKind"),
-                a.get("policyName"), a.get("policyNamespace"), ruleBySyscall.getOrDefault(syscall, "syscall " + syscall),
+                a.get("policyName"), a.get("policyNamespace"), ruleBySyscall.getOrDefault(syscall, ruleBySyscall.getOrDefault("*", "syscall " + syscall)),
                 event, Instant.ofEpochSecond(epoch).toString(), "violation event"));
     }
 
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
+        if (!closed) {
+            closed = true;
+            thread.interrupt();
+            restoreRateLimit();
+        }
     }
 
     static long uptimeMicros() {

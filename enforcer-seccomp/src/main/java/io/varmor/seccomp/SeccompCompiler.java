@@ -39,6 +39,11 @@ public final class SeccompCompiler {
     /** Syscall name → the rule that blocks it (built-in id or raw-rule path), for violation events. */
     public static Map<String, String> ruleOrigins(PolicyIR ir) {
         Map<String, String> out = new java.util.TreeMap<>();
+        if (ir.mode() == Mode.DEFENSE_IN_DEPTH) {
+            out.put("*", "spec.policy.defenseInDepth.seccomp (not in the allow-list)");
+        } else if (ir.mode() == Mode.BEHAVIOR_MODELING) {
+            out.put("*", "behavior-modeling");
+        }
         for (IrRule r : ir.rules()) {
             if (r instanceof IrRule.Syscall s) {
                 s.names().forEach(n -> out.putIfAbsent(n, s.origin()));

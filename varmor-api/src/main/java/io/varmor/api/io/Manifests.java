@@ -55,6 +55,7 @@ public final class Manifests {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build();
     private static final ObjectMapper YAML = configure(new YAMLMapper(YAML_FACTORY));
     private static final ObjectMapper JSON = configure(new JsonMapper());

@@ -48,8 +48,15 @@ public final class LocalRunner {
      * @param enforcers enforcer ids to use (empty: all the policy selects)
      * @param allowPartial run with the enforcers the node offers when some are unavailable
      * @param runDir parent directory for per-run state ({@code /run/varmor/runs})
+     * @param maxDuration stop the command (SIGTERM, then SIGKILL after 5 s) after this long; null: no limit
+     * @param stopWhen stop the command when this becomes true (polled); null: never
      */
-    public record Options(Path shim, List<String> enforcers, boolean allowPartial, Path runDir, PrintStream status) {}
+    public record Options(Path shim, List<String> enforcers, boolean allowPartial, Path runDir, PrintStream status,
+                          java.time.Duration maxDuration, java.util.function.BooleanSupplier stopWhen) {
+        public Options(Path shim, List<String> enforcers, boolean allowPartial, Path runDir, PrintStream status) {
+            this(shim, enforcers, allowPartial, runDir, status, null, null);
+        }
+    }
 
     private final Plugins plugins;
     private final NodeCapabilities node;
@@ -160,7 +167,7 @@ public final class LocalRunner {
                 ch.write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.US_ASCII)));
             }
             Signals.forwardTo(p);
-            int code = p.waitFor();
+            int code = waitFor(p, o);
             Thread.sleep(150); // let the kernel's last records reach the readers
             return code;
         } catch (IOException e) {
@@ -170,6 +177,26 @@ public final class LocalRunner {
             Thread.currentThread().interrupt();
             return EXIT_VARMOR_FAILED;
         }
+    }
+
+    private static int waitFor(Process p, Options o) throws InterruptedException {
+        if (o.maxDuration() == null && o.stopWhen() == null) {
+            return p.waitFor();
+        }
+        long deadline = o.maxDuration() == null ? Long.MAX_VALUE : System.nanoTime() + o.maxDuration().toNanos();
+        while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() >= deadline || (o.stopWhen() != null && o.stopWhen().getAsBoolean())) {
+                o.status().println("varmor: stopping the command (" + (System.nanoTime() >= deadline ? "duration reached" : "behaviour converged") + ")");
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+                return p.waitFor();
+            }
+        }
+        return p.exitValue();
     }
 
     private static Map<String, String> identity(CompiledPolicy policy) {

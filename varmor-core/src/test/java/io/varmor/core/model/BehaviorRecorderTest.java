@@ -1,0 +1,48 @@
+package io.varmor.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varmor.api.event.ViolationEvent;
+import io.varmor.api.model.DynamicResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BehaviorRecorderTest {
+    static ViolationEvent event(Map<String, Object> ev) {
+        return new ViolationEvent("warn", null, null, null, null, null, null, null, null, 1L, 1L, 0L, "BPF", "ALLOWED", "p", null,
+                null, null, null, ev, null, null);
+    }
+
+    @Test
+    void twoReplicasWithDifferentBehaviourMergeIntoOneModel() {
+        BehaviorRecorder a = new BehaviorRecorder(Duration.ofSeconds(1));
+        a.accept(event(Map.of("operation", "Syscall", "syscall", "read")));
+        a.accept(event(Map.of("operation", "Bprm", "path", "/bin/ls")));
+        a.accept(event(Map.of("operation", "File", "path", "/etc/hosts", "permissions", List.of("read"))));
+        BehaviorRecorder b = new BehaviorRecorder(Duration.ofSeconds(1));
+        b.accept(event(Map.of("operation", "Syscall", "syscall", "connect")));
+        b.accept(event(Map.of("operation", "File", "path", "/etc/hosts", "permissions", List.of("write"))));
+        b.accept(event(Map.of("operation", "Capability", "capability", "net_raw")));
+        DynamicResult m = BehaviorRecorder.merge(a.snapshot(), b.snapshot());
+        assertEquals(List.of("connect", "read"), m.seccomp().syscalls());
+        assertEquals(List.of("/bin/ls"), m.bpf().executions());
+        assertEquals(List.of("read", "write"), m.bpf().files().get(0).permissions());
+        assertEquals(List.of("net_raw"), m.bpf().capabilities());
+    }
+
+    @Test
+    void convergenceMeansNothingNewForTheWindow() throws Exception {
+        BehaviorRecorder r = new BehaviorRecorder(Duration.ofMillis(200));
+        r.accept(event(Map.of("operation", "Syscall", "syscall", "read")));
+        assertFalse(r.converged());
+        Thread.sleep(250);
+        r.accept(event(Map.of("operation", "Syscall", "syscall", "read")));
+        assertTrue(r.converged(), "a repeated syscall is not new behaviour");
+        r.accept(event(Map.of("operation", "Syscall", "syscall", "write")));
+        assertFalse(r.converged());
+    }
+}
