@@ -77,6 +77,7 @@ public final class SeccompFilterBuilder {
         }
         try {
             check(n.seccomp().seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, action("SCMP_ACT_KILL_PROCESS", null)), "seccomp_attr_set");
+            boolean multiArch = false;
             List<String> arches = profile.architectures() == null ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")
                     : profile.architectures();
             for (String arch : arches) {
@@ -88,6 +89,7 @@ public final class SeccompFilterBuilder {
                 if (rc != 0 && rc != -17) { // -EEXIST: the native architecture is already present
                     check(rc, "seccomp_arch_add " + arch);
                 }
+                multiArch |= rc == 0;
             }
             if (profile.syscalls() != null) {
                 for (SeccompProfile.Syscall s : profile.syscalls()) {
@@ -99,9 +101,19 @@ public final class SeccompFilterBuilder {
                         int nr = n.seccomp().seccomp_syscall_resolve_name(name);
                         if (nr < 0) {
                             nr = Syscalls.X86_64.number(name).orElse(-1);
-                        }
-                        if (nr < 0) {
-                            throw new IllegalArgumentException("unknown syscall " + name);
+                            if (nr < 0) {
+                                throw new IllegalArgumentException("unknown syscall " + name);
+                            }
+                            if (multiArch) {
+                                if (act == action("SCMP_ACT_ALLOW", null)) {
+                                    continue; // an allow-list entry we cannot express stays at the (stricter) default
+                                }
+                                // libseccomp translates numbers between architectures by name and adds nothing
+                                // (-EFAULT) for a name it lacks; runc would skip the name and leave a hole
+                                throw new IllegalArgumentException("libseccomp " + version(n) + " cannot name syscall " + name
+                                        + " (newer than its syscall table), so it cannot be filtered on every architecture"
+                                        + " of the profile " + arches + "; upgrade libseccomp or drop the rule");
+                            }
                         }
                         for (List<SeccompProfile.Arg> group : argGroups(s.args())) {
                             addRule(n, ctx, act, nr, name, group);
@@ -161,6 +173,11 @@ public final class SeccompFilterBuilder {
         }
         int rc = n.seccomp().seccomp_rule_add_array(ctx, act, nr, args.size(), array);
         check(rc, "seccomp_rule_add " + name);
+    }
+
+    private static String version(Native n) {
+        Pointer v = n.seccomp().seccomp_version();
+        return v == null ? "?" : v.getInt(0) + "." + v.getInt(4) + "." + v.getInt(8);
     }
 
     private static void check(int rc, String what) {
