@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  * Turns the kernel's seccomp audit records ({@code type=1326}, read from {@code /dev/kmsg}) into violation events.
  * varmor installs its filters with {@code SECCOMP_FILTER_FLAG_LOG}, so refused syscalls are reported as
  * {@code DENIED} (vArmor can only report {@code AUDIT|ALLOWED}, from {@code SCMP_ACT_LOG}). Records carry a pid, not a
- * profile: a record belongs to the target when the process is in the target's mount namespace, or — for a process that
- * has already exited — when its pid was allocated after the target started.
+ * profile. When the launcher gave the target an audit session of its own ({@link TargetBinding#AUDIT_SESSION}), a
+ * record belongs to the target exactly when its {@code ses=} matches — inherited by every descendant, immune to pid
+ * reuse. Otherwise a record belongs to the target when the process is in the target's mount namespace, or — for a
+ * process that has already exited — when its pid was allocated after the target started (a heuristic).
  */
 public final class SeccompAuditReader implements AutoCloseable {
     private static final Pattern LOST = Pattern.compile("(?:audit_lost=|kauditd_printk_skb: )(\\d+)");
+    private static final Pattern SESSION = Pattern.compile("\\bses=(\\d+)");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
 
     private final TargetBinding target;
@@ -102,6 +105,10 @@ public final class SeccompAuditReader implements AutoCloseable {
         if (semi < 0) {
             return;
         }
+        if (kmsgLine.startsWith(syncMarker, semi + 1)) {
+            synced.countDown();
+            return;
+        }
         if (!kmsgLine.contains("type=1326")) {
             Matcher lostMatch = LOST.matcher(kmsgLine);
             if (lostMatch.find() && afterStart(kmsgLine)) {
@@ -119,7 +126,17 @@ public final class SeccompAuditReader implements AutoCloseable {
                 // keep the record
             }
         }
-        parse(kmsgLine.substring(semi + 1)).filter(this::belongsToTarget).ifPresent(sink::accept);
+        String record = kmsgLine.substring(semi + 1);
+        String session = target.attributes().get(TargetBinding.AUDIT_SESSION);
+        if (session != null) {
+            Matcher ses = SESSION.matcher(record);
+            if (!ses.find() || !ses.group(1).equals(session)) {
+                return;
+            }
+            parse(record).ifPresent(sink::accept);
+            return;
+        }
+        parse(record).filter(this::belongsToTarget).ifPresent(sink::accept);
     }
 
     private boolean afterStart(String kmsgLine) {
@@ -192,9 +209,29 @@ public final class SeccompAuditReader implements AutoCloseable {
                 event, Instant.ofEpochSecond(epoch).toString(), "violation event"));
     }
 
+    private final String syncMarker = "varmor-audit-sync " + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(hashCode());
+    private final java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * Waits until every record the kernel logged before this call has been read: writes a marker into the kernel log
+     * and waits (at most {@code timeout}) for the reader to reach it.
+     */
+    public boolean drain(java.time.Duration timeout) {
+        try {
+            Files.writeString(Path.of("/dev/kmsg"), "<6>" + syncMarker + "\n");
+            return synced.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {
+            drain(java.time.Duration.ofSeconds(3));
             closed = true;
             thread.interrupt();
             restoreRateLimit();

@@ -146,12 +146,16 @@ public final class LocalRunner {
             try (ch) {
                 String ready = readLine(ch);
                 String[] f = ready.split(" ");
-                if (f.length != 3 || !f[0].equals("ready")) {
+                if (f.length < 3 || !f[0].equals("ready")) {
                     o.status().println("varmor: launcher answered \"" + ready + "\"");
                     return waitQuietly(p, EXIT_VARMOR_FAILED);
                 }
+                Map<String, String> identity = identity(policy);
+                if (f.length > 3 && !f[3].equals("0")) {
+                    identity.put(TargetBinding.AUDIT_SESSION, f[3]);
+                }
                 TargetBinding target = new TargetBinding(policy.ir().profileName(), Long.parseLong(f[2]), 0,
-                        Long.parseLong(f[1]), System.currentTimeMillis(), identity(policy));
+                        Long.parseLong(f[1]), System.currentTimeMillis(), identity);
                 for (Map.Entry<Enforcer, EnforcerProfile> e : active.entrySet()) {
                     undo.push(e.getKey().observe(target, sink));
                 }
@@ -168,7 +172,6 @@ public final class LocalRunner {
             }
             Signals.forwardTo(p);
             int code = waitFor(p, o);
-            Thread.sleep(150); // let the kernel's last records reach the readers
             return code;
         } catch (IOException e) {
             o.status().println("varmor: cannot start " + command.get(0) + ": " + e.getMessage());

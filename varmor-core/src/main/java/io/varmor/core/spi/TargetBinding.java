@@ -13,4 +13,7 @@ import java.util.Map;
  * @param attributes free-form identity (pod, container, image, policy) copied into events
  */
 public record TargetBinding(String profileName, long mountNamespaceId, long cgroupId, long pid, long startedAtMillis,
-                            Map<String, String> attributes) {}
+                            Map<String, String> attributes) {
+    /** Attribute holding the target's own audit session id (audit records' {@code ses=}), when it has one. */
+    public static final String AUDIT_SESSION = "auditSession";
+}
