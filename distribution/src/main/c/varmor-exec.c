@@ -10,7 +10,8 @@
  *    (session 0 when audit sessions are unavailable) and waits for
  *    "go\n" (varmor binds the namespace to the
  *    policy meanwhile; anything else, or EOF, aborts with exit 125 before CMD runs);
- * 3. with --apparmor, asks AppArmor to confine the next exec (/proc/self/attr/exec);
+ * 3. with --apparmor, moves itself into the AppArmor profile at once (change_profile), so that the exec of CMD
+ *    is already mediated by the profile (change-on-exec would leave CMD's own executable unchecked);
  * 4. with --seccomp, sets no_new_privs and installs the classic-BPF filter read from FILE (built by varmor with
  *    libseccomp), then checks that the seccomp mode really is "filter";
  * 5. execs CMD. Exit 125: varmor-exec failed before CMD ran; 126: CMD not executable; 127: CMD not found.
@@ -306,7 +307,7 @@ static void apply_landlock(const char *file) {
             char *what = arg, *rest = strchr(arg, ' ');
             if (!rest) ll_fail(line, "missing operand for", key);
             *rest++ = '\0';
-            if (key[1] == 'a') {
+            if (strcmp(key, "path") == 0) {
                 unsigned long long m = ll_mask(what, LL_FS, line) & attr.fs;
                 ll_unescape(rest);
                 if (m) ll_add_path(ruleset, m, rest);
@@ -371,11 +372,13 @@ int main(int argc, char **argv) {
         close(sync_fd);
     }
     if (apparmor) {
-        int fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
-        if (fd < 0) die("open /proc/self/attr/exec");
+        int fd = open("/proc/self/attr/apparmor/current", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) fd = open("/proc/self/attr/current", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) die("open /proc/self/attr/current");
         char buf[512];
-        int len = snprintf(buf, sizeof buf, "exec %s", apparmor);
-        if (write(fd, buf, (size_t)len) != len) die("change AppArmor profile on exec");
+        int len = snprintf(buf, sizeof buf, "changeprofile %s", apparmor);
+        if (len <= 0 || len >= (int)sizeof buf) fail("AppArmor profile name too long");
+        if (write(fd, buf, (size_t)len) != len) die("change to the AppArmor profile");
         close(fd);
     }
     if (landlock_file) apply_landlock(landlock_file);

@@ -30,6 +30,7 @@ public enum ErrorId {
     BAD_SYSCALL_RULE("bad-syscall-rule", "an unknown syscall, action or argument operator"),
     BAD_PROFILE_TYPE("bad-profile-type", "profileType is not BehaviorModel or Custom"),
     BAD_CUSTOM_PROFILE("bad-custom-profile", "a custom profile that does not parse"),
+    ENFORCER_REJECTED("enforcer-rejected", "an enforcer could not translate the policy"),
     TOO_MANY_RULES("too-many-rules", "more rules of one kind than the enforcer's configured capacity"),
     NETWORK_PROXY("network-proxy", "invalid NetworkProxy settings"),
     IMMUTABLE_FIELD("immutable-field", "an update changes a field that cannot change");

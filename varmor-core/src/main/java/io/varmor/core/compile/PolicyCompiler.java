@@ -115,7 +115,14 @@ public final class PolicyCompiler {
         }
         Map<String, EnforcerProfile> artifacts = new TreeMap<>();
         for (Enforcer e : selected.values()) {
-            artifacts.put(e.id(), e.compile(ir));
+            try {
+                artifacts.put(e.id(), e.compile(ir));
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                problems.error(ErrorId.ENFORCER_REJECTED, "spec.policy", e.id() + ": " + ex.getMessage());
+            }
+        }
+        if (!problems.ok()) {
+            throw new InvalidInputException(problems.errors());
         }
         return new CompiledPolicy(armorProfile(policy, ir, artifacts), ir, artifacts, coverage, problems.warnings());
     }
