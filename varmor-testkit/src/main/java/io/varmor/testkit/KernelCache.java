@@ -26,8 +26,11 @@ import java.util.zip.GZIPOutputStream;
  * (static busybox + modules + stage-1 init). Safe against concurrent JVMs (file lock).
  */
 final class KernelCache {
-    /** Modules needed to reach the host root: virtio PCI transport and 9p (dependencies are resolved). */
-    static final List<String> BASE_MODULES = List.of("virtio_pci", "9pnet_virtio", "9p");
+    /**
+     * Modules loaded at boot: virtio PCI transport and 9p to reach the host root, overlay so tests can make
+     * read-only host directories writable in a private mount namespace (dependencies are resolved).
+     */
+    static final List<String> BASE_MODULES = List.of("virtio_pci", "9pnet_virtio", "9p", "overlay");
     static final String META_PACKAGE = "linux-image-amd64";
     static final Path BUSYBOX = Path.of("/bin/busybox");
 

@@ -49,6 +49,7 @@ public final class PolicyCompiler {
     /** Enforcer names a policy may use: vArmor's plus every plugin's. */
     public List<String> knownEnforcers() {
         Set<String> s = new LinkedHashSet<>(EnforcerNames.VARMOR);
+        s.addAll(EnforcerNames.KNOWN_PLUGINS);
         plugins.enforcers().forEach(e -> s.add(e.id()));
         return List.copyOf(s);
     }
@@ -101,7 +102,8 @@ public final class PolicyCompiler {
                 problems.warn("spec.policy.enforcer", "NetworkProxy rules are kept in the profile but not enforced: no NetworkProxy enforcer plugin is installed");
             } else {
                 problems.error(ErrorId.NO_ENFORCER_PLUGIN, "spec.policy.enforcer", "no enforcer provides " + id
-                        + " (installed: " + plugins.enforcers().stream().map(Enforcer::id).toList() + ")");
+                        + " (installed: " + plugins.enforcers().stream().map(Enforcer::id).toList() + ")"
+                        + (EnforcerNames.KNOWN_PLUGINS.contains(id) ? "; add its plugin jar with --plugins DIR or VARMOR_PLUGIN_PATH" : ""));
             }
         }
         Map<String, List<String>> coverage = enforceability(ir, selected, builder.originPaths(), problems);

@@ -18,6 +18,12 @@ public final class EnforcerNames {
     /** vArmor's enforcers; plugins may add more names. */
     public static final List<String> VARMOR = List.of("AppArmor", "BPF", "Seccomp", "NetworkProxy");
 
+    /**
+     * Enforcers that ship as separate plugins: their names parse even when the plugin is not installed, so that a
+     * policy naming one fails with "no enforcer provides …" and how to add it, not with "unknown enforcer".
+     */
+    public static final List<String> KNOWN_PLUGINS = List.of("Landlock");
+
     private EnforcerNames() {}
 
     /** Canonical names in the order written, or empty with the unparsable rest when the text is invalid. */

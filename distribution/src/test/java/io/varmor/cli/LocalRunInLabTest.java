@@ -1,0 +1,160 @@
+package io.varmor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.varmor.api.io.Manifests;
+import io.varmor.testkit.GuestJava;
+import io.varmor.testkit.KernelLabExtension;
+import io.varmor.testkit.Lab;
+import io.varmor.testkit.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code varmor run} with the AppArmor enforcer in the kernel lab: representative denials for a confined command,
+ * each with an allowed control, and the child-profile case of spec §16 case 20. One guest JVM runs every scenario.
+ */
+@Tag("kernel-lab")
+@ExtendWith(KernelLabExtension.class)
+class LocalRunInLabTest {
+    record Outcome(int exit, List<JsonNode> events) {}
+
+    static Map<String, Outcome> outcomes;
+    static String guestLog;
+
+    static final String TOKEN = "/run/secrets/kubernetes.io/serviceaccount/token";
+
+    @BeforeAll
+    static void runScenarios(Lab lab) throws Exception {
+        Path res = Fixtures.root().resolve("distribution/src/test/resources/lab");
+        String aa = res.resolve("apparmor-enhance.yaml").toString();
+        String child = res.resolve("apparmor-child.yaml").toString();
+        List<String> args = new ArrayList<>();
+        scenario(args, "sa-token-denied", aa, "cat", TOKEN);
+        scenario(args, "os-release-allowed", aa, "cat", "/etc/os-release");
+        scenario(args, "etc-write-denied", aa, "touch", "/etc/varmor-lab-new");
+        scenario(args, "tmp-write-allowed", aa, "touch", "/tmp/varmor-lab-new");
+        scenario(args, "shell-denied", aa, "sh", "-c", "true");
+        scenario(args, "ls-allowed", aa, "ls", "/");
+        scenario(args, "net-admin-denied", aa, "ip", "link", "add", "vlab0", "type", "dummy");
+        scenario(args, "chown-allowed", aa, "chown", "nobody", "/tmp/varmor-lab-new");
+        scenario(args, "af-alg-denied", aa, "python3", "-c", "import socket; socket.socket(38, 5, 0)");
+        scenario(args, "af-inet-allowed", aa, "python3", "-c", "import socket; socket.socket(2, 1, 0)");
+        scenario(args, "mount-denied", aa, "mount", "-t", "tmpfs", "none", "/mnt");
+        scenario(args, "bash-child-denied", child, "bash", "-c", "cat " + TOKEN);
+        scenario(args, "cat-direct-allowed", child, "cat", TOKEN);
+        List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
+        // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
+        // and a service-account token under /run.
+        String script = "set -e; mkdir -p /run/secrets/kubernetes.io/serviceaccount /tmp/etc-up /tmp/etc-work; "
+                + "echo lab-token > " + TOKEN + "; "
+                + "exec unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/etc-up,workdir=/tmp/etc-work /etc "
+                + "&& exec \"$@\"' sh " + quote(java);
+        Result r = lab.run(script, Duration.ofMinutes(8), Path.of("/"));
+        guestLog = r.stdout() + "\n" + r.stderr();
+        outcomes = new LinkedHashMap<>();
+        for (String line : r.stdout().split("\n")) {
+            if (!line.startsWith("RESULT ")) {
+                continue;
+            }
+            String[] f = line.split(" ", 4);
+            List<JsonNode> events = new ArrayList<>();
+            if (f.length > 3) {
+                for (String e : f[3].split("\u0001")) {
+                    if (!e.isBlank()) {
+                        events.add(Manifests.json().readTree(e));
+                    }
+                }
+            }
+            outcomes.put(f[1], new Outcome(Integer.parseInt(f[2]), events));
+        }
+        assertEquals(13, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
+    }
+
+    private static void scenario(List<String> args, String name, String policy, String... cmd) {
+        if (!args.isEmpty()) {
+            args.add(";;");
+        }
+        args.add(name);
+        args.add(policy);
+        args.addAll(List.of(cmd));
+    }
+
+    private static String quote(List<String> argv) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : argv) {
+            sb.append(" '").append(a.replace("'", "'\\''")).append("'");
+        }
+        return sb.toString();
+    }
+
+    static void assertDenied(String name, String rule) {
+        Outcome o = outcomes.get(name);
+        assertNotEquals(0, o.exit(), name + " should be denied\n" + guestLog);
+        assertNotEquals(125, o.exit(), name + ": varmor failed\n" + guestLog);
+        assertTrue(o.events().stream().anyMatch(e -> e.get("enforcer").asText().equals("AppArmor")
+                        && e.get("action").asText().equals("DENIED") && e.path("ruleId").asText().equals(rule)),
+                name + " should report a DENIED AppArmor event from " + rule + ": " + o.events());
+    }
+
+    static void assertAllowed(String name) {
+        Outcome o = outcomes.get(name);
+        assertEquals(0, o.exit(), name + " should be allowed\n" + guestLog);
+        assertTrue(o.events().stream().noneMatch(e -> e.get("action").asText().equals("DENIED")), name + ": " + o.events());
+    }
+
+    @Test
+    void serviceAccountTokenReadIsDenied() {
+        assertDenied("sa-token-denied", "mitigate-sa-leak");
+        assertAllowed("os-release-allowed");
+    }
+
+    @Test
+    void writingUnderEtcIsDenied() {
+        assertDenied("etc-write-denied", "disable-write-etc");
+        assertAllowed("tmp-write-allowed");
+    }
+
+    @Test
+    void runningAShellIsDeniedEvenAsTheFirstExec() {
+        assertDenied("shell-denied", "disable-shell");
+        assertEquals(126, outcomes.get("shell-denied").exit());
+        assertAllowed("ls-allowed");
+    }
+
+    @Test
+    void aPrivilegedCapabilityIsDeniedAndADefaultOneIsNot() {
+        assertDenied("net-admin-denied", "disable-cap-privileged");
+        assertAllowed("chown-allowed");
+    }
+
+    @Test
+    void anAddressFamilyIsDenied() {
+        assertDenied("af-alg-denied", "copy-fail-mitigation");
+        assertAllowed("af-inet-allowed");
+    }
+
+    @Test
+    void mountingIsDeniedByTheRuntimeDefaultBase() {
+        Outcome o = outcomes.get("mount-denied");
+        assertNotEquals(0, o.exit(), guestLog);
+        assertTrue(o.events().stream().anyMatch(e -> e.get("action").asText().equals("DENIED")), o.events().toString());
+    }
+
+    @Test
+    void rulesScopedToBashApplyOnlyUnderBash() {
+        assertDenied("bash-child-denied", "mitigate-sa-leak");
+        assertAllowed("cat-direct-allowed");
+    }
+}
