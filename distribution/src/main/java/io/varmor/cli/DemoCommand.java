@@ -17,20 +17,52 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--examples", paramLabel = "DIR", description = "Directory with the demo policies (default: examples/demo of the checkout).")
     Path examples;
 
+    @Option(names = "--part", paramLabel = "P", defaultValue = "all",
+            description = "seccomp, apparmor or all (default). Parts this host cannot enforce run inside the kernel lab.")
+    String part;
+
+    @Option(names = "--no-lab", description = "Skip parts this host cannot enforce instead of running them in the kernel lab.")
+    boolean noLab;
+
     record Step(String title, String policy, boolean expectDenied, List<String> command) {}
 
     @Override
     public Integer call() throws Exception {
         Path dir = examples != null ? examples : locate();
-        List<Step> steps = List.of(
-                new Step("Seccomp: creating a user namespace is denied (disallow-create-user-ns)", "seccomp-userns.yaml", true,
-                        List.of("unshare", "--user", "--map-root-user", "id", "-u")),
-                new Step("Seccomp: control - a mount namespace is still allowed", "seccomp-userns.yaml", false,
-                        List.of("unshare", "--mount", "true")),
-                new Step("Seccomp: setting the execute bit is denied (disable-chmod-x-bit)", "seccomp-userns.yaml", true,
-                        List.of("sh", "-c", "f=$(mktemp) && chmod 0755 \"$f\"; rc=$?; rm -f \"$f\"; exit $rc")),
-                new Step("Seccomp: control - chmod 0644 is allowed", "seccomp-userns.yaml", false,
-                        List.of("sh", "-c", "f=$(mktemp) && chmod 0644 \"$f\"; rc=$?; rm -f \"$f\"; exit $rc")));
+        int failures = 0;
+        if (part.equals("all") || part.equals("seccomp")) {
+            failures += steps(dir, List.of(
+                    new Step("Seccomp: creating a user namespace is denied (disallow-create-user-ns)", "seccomp-userns.yaml", true,
+                            List.of("unshare", "--user", "--map-root-user", "id", "-u")),
+                    new Step("Seccomp: control - a mount namespace is still allowed", "seccomp-userns.yaml", false,
+                            List.of("unshare", "--mount", "true")),
+                    new Step("Seccomp: setting the execute bit is denied (disable-chmod-x-bit)", "seccomp-userns.yaml", true,
+                            List.of("sh", "-c", "f=$(mktemp) && chmod 0755 \"$f\"; rc=$?; rm -f \"$f\"; exit $rc")),
+                    new Step("Seccomp: control - chmod 0644 is allowed", "seccomp-userns.yaml", false,
+                            List.of("sh", "-c", "f=$(mktemp) && chmod 0644 \"$f\"; rc=$?; rm -f \"$f\"; exit $rc"))));
+        }
+        if (part.equals("all") || part.equals("apparmor")) {
+            if (Files.exists(Path.of("/sys/module/apparmor/parameters/enabled"))) {
+                failures += steps(dir, List.of(
+                        new Step("AppArmor: running a shell is denied, even as the command itself (disable-shell)", "apparmor.yaml", true,
+                                List.of("sh", "-c", "echo unreachable")),
+                        new Step("AppArmor: control - other programs run", "apparmor.yaml", false, List.of("id", "-un")),
+                        new Step("AppArmor: CAP_NET_ADMIN is denied even to root (disable-cap-net-admin)", "apparmor.yaml", true,
+                                List.of("ip", "link", "add", "vdemo0", "type", "dummy"))));
+            } else if (noLab) {
+                System.out.println("\nAppArmor part skipped: this host has no AppArmor (run without --no-lab to use the kernel lab).");
+            } else {
+                failures += inLab(dir, "apparmor");
+            }
+        }
+        if (part.equals("all")) {
+            System.out.println();
+            System.out.println("BPF LSM part: not shown yet - its node-side enforcement is still being built (see `varmor doctor`).");
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private int steps(Path dir, List<Step> steps) {
         int failures = 0;
         for (Step s : steps) {
             System.out.println();
@@ -48,10 +80,20 @@ final class DemoCommand implements Callable<Integer> {
                 failures++;
             }
         }
+        return failures;
+    }
+
+    /** Runs one part of the demo inside the kernel lab (this JVM's classpath is visible there: host root over 9p). */
+    private int inLab(Path dir, String what) {
         System.out.println();
-        System.out.println("BPF LSM and AppArmor steps: not shown yet - this host " + hostNote()
-                + "; their node-side enforcement is still being built (see `varmor doctor`).");
-        return failures == 0 ? 0 : 1;
+        System.out.println("== " + what + ": this host cannot enforce it, so this part runs in the kernel lab (a qemu VM with "
+                + "Debian's stock kernel; booting takes 10-30 s)");
+        System.out.flush();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] lab = {"--", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+            VarmorCli.class.getName(), "demo", "--part", what, "--no-lab", "--examples", dir.toAbsolutePath().toString()};
+        int code = io.varmor.testkit.LabMain.run(lab);
+        return code == 0 ? 0 : 1;
     }
 
     private static String hostNote() {

@@ -34,8 +34,8 @@ public final class ConsoleSink implements EventSink {
             sb.append("syscall ").append(ev.get("syscall"));
         } else if (op != null) {
             sb.append(op.toString().toLowerCase());
-            for (String k : new String[] {"permissions", "path", "capability", "address"}) {
-                if (ev.containsKey(k)) {
+            for (String k : new String[] {"permissions", "deniedMask", "path", "name", "capability", "address"}) {
+                if (ev.containsKey(k) && !(k.equals("capability") && ev.containsKey("name"))) {
                     sb.append(' ').append(ev.get(k));
                 }
             }
