@@ -46,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not print violations on stderr.")
     boolean quiet;
 
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Write violation counters in Prometheus text format to FILE when the command exits.")
+    Path metrics;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -87,16 +90,29 @@ final class RunCommand implements Callable<Integer> {
         } else if (events != null) {
             sinks.add(new JsonLinesSink(Path.of(events), JsonLinesSink.DEFAULT_MAX_BYTES, JsonLinesSink.DEFAULT_BACKUPS));
         }
-        try (EventPipeline pipeline = new EventPipeline(4096, sinks)) {
+        io.varmor.core.events.MetricsSink counters = new io.varmor.core.events.MetricsSink();
+        sinks.add(counters);
+        EventPipeline pipeline = new EventPipeline(4096, sinks);
+        try {
             NodeProbe probe = new NodeProbe();
             probe.mountMissingFilesystems();
             LocalRunner runner = new LocalRunner(plugins, probe.probe());
             int code = runner.run(compiled, command, new LocalRunner.Options(shim, enforcers, allowPartial,
                     Path.of(System.getenv().getOrDefault("VARMOR_RUN_DIR", "/run/varmor/runs")), err), pipeline);
+            return code;
+        } finally {
+            pipeline.close();
             if (pipeline.dropped() > 0) {
                 err.println("varmor: " + pipeline.dropped() + " events dropped (queue full)");
+                counters.addDropped(pipeline.dropped());
             }
-            return code;
+            if (metrics != null) {
+                try {
+                    Files.writeString(metrics, counters.render());
+                } catch (IOException e) {
+                    err.println("varmor: cannot write " + metrics + ": " + e.getMessage());
+                }
+            }
         }
     }
 }

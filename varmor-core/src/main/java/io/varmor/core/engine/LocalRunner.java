@@ -67,7 +67,8 @@ public final class LocalRunner {
     }
 
     /** Runs {@code command} and returns its exit code (or 125 when varmor failed before it ran). */
-    public int run(CompiledPolicy policy, List<String> command, Options o, EventSink sink) {
+    public int run(CompiledPolicy policy, List<String> command, Options o, EventSink events) {
+        EventSink sink = e -> events.accept(withMetadata(e));
         Map<Enforcer, EnforcerProfile> active = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         for (Map.Entry<String, EnforcerProfile> e : policy.artifacts().entrySet()) {
@@ -200,6 +201,29 @@ public final class LocalRunner {
             }
         }
         return p.exitValue();
+    }
+
+    private static final String NODE_NAME = nodeName();
+
+    private static String nodeName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** vArmor puts {@code metadata.varmorNamespace} on every line; in local mode it is {@code local}. */
+    private static io.varmor.api.event.ViolationEvent withMetadata(io.varmor.api.event.ViolationEvent e) {
+        if (e.metadata() != null) {
+            return e;
+        }
+        String node = NODE_NAME;
+        return new io.varmor.api.event.ViolationEvent(e.level(), Map.of("varmorNamespace", "local"),
+                e.nodeName() == null ? node : e.nodeName(), e.podUID(), e.podName(), e.podNamespace(), e.containerID(),
+                e.containerName(), e.image(), e.pid(), e.mntNsID(), e.eventTimestamp(), e.enforcer(), e.action(),
+                e.profileName(), e.policyKind(), e.policyName(), e.policyNamespace(), e.ruleId(), e.event(), e.time(),
+                e.message());
     }
 
     private static Map<String, String> identity(CompiledPolicy policy) {
