@@ -101,6 +101,7 @@ public final class SeccompAuditReader implements AutoCloseable {
     }
 
     void handle(String kmsgLine) {
+        lastLineNanos = System.nanoTime();
         int semi = kmsgLine.indexOf(';');
         if (semi < 0) {
             return;
@@ -212,14 +213,22 @@ public final class SeccompAuditReader implements AutoCloseable {
     private final String syncMarker = "varmor-audit-sync " + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(hashCode());
     private final java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
 
+    private volatile long lastLineNanos = System.nanoTime();
+
     /**
-     * Waits until every record the kernel logged before this call has been read: writes a marker into the kernel log
-     * and waits (at most {@code timeout}) for the reader to reach it.
+     * Waits until the records the kernel logged before this call have been read: writes a marker into the kernel log
+     * and waits for the reader to reach it. Audit records reach the log through the kauditd thread, after a delay, so
+     * the reader then keeps going until the log has been quiet for 300 ms (all within {@code timeout}).
      */
     public boolean drain(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Files.writeString(Path.of("/dev/kmsg"), "<6>" + syncMarker + "\n");
-            return synced.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            boolean reached = synced.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            while (System.nanoTime() < deadline && System.nanoTime() - lastLineNanos < 300_000_000L) {
+                Thread.sleep(50);
+            }
+            return reached;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
