@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Boots the kernel lab: Debian's stock kernel (BPF LSM + AppArmor active) under {@code qemu -accel tcg}, with
- * the host root mounted read-only over 9p at {@code /}, tmpfs {@code /tmp} and {@code /run}, a writable 9p share
+ * the host root mounted read-only over 9p at {@code /}, a copy-on-write {@code /tmp} over the host's, a tmpfs {@code /run}, a writable 9p share
  * at its host path, and a command loop as PID 1. KVM is never used (it hangs on the CI kernel).
  */
 public final class KernelLab {
