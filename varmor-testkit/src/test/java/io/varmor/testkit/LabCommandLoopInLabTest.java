@@ -31,12 +31,14 @@ class LabCommandLoopInLabTest {
 
     @Test
     void hostRootIsReadOnlyWhileTmpAndTheShareAreWritable(Lab lab) throws Exception {
-        Result ro = lab.run("touch " + CWD.resolve("varmor-lab-probe"), T, CWD);
+        Result ro = lab.run("touch /usr/varmor-lab-probe", T, CWD);
         assertTrue(ro.stderr().contains("Read-only file system"), ro::describe);
         Path f = lab.shareDir().resolve("from-guest.txt");
-        Result rw = lab.run("echo shared > " + f + " && touch /tmp/x /run/x", T, CWD);
+        Path cow = Path.of("/tmp", "varmor-lab-cow-" + System.nanoTime());
+        Result rw = lab.run("echo shared > " + f + " && touch " + cow + " /run/x && test -d " + lab.shareDir(), T, CWD);
         assertEquals(0, rw.exitCode(), rw::describe);
         assertEquals("shared\n", Files.readString(f));
+        assertTrue(!Files.exists(cow), "guest writes to /tmp stay in the guest (copy-on-write overlay)");
     }
 
     @Test
