@@ -241,10 +241,13 @@ class ProfileRendererTest {
     @Test
     void defenseInDepthFromABehaviourModelIsRefusedClearly() {
         String body = "enforcer: AppArmor\nmode: DefenseInDepth\ndefenseInDepth:\n  appArmor:\n    profileType: BehaviorModel\n";
-        // core calls compile() while compiling the policy, so the refusal surfaces there
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Policies.compile(body));
-        assertTrue(e.getMessage().contains("profileType BehaviorModel"), e.getMessage());
-        assertTrue(e.getMessage().contains("use profileType Custom"), e.getMessage());
+        // core calls compile() while compiling the policy and reports the refusal as a validation error
+        io.varmor.api.diag.InvalidInputException e = assertThrows(io.varmor.api.diag.InvalidInputException.class,
+                () -> Policies.compile(body));
+        io.varmor.api.diag.Diagnostic d = e.diagnostics().get(0);
+        assertEquals(io.varmor.api.diag.ErrorId.ENFORCER_REJECTED, d.id());
+        assertTrue(d.message().contains("profileType BehaviorModel"), d.message());
+        assertTrue(d.message().contains("use profileType Custom"), d.message());
     }
 
     /** The lines of the block that starts with {@code header}, up to its closing brace. */
