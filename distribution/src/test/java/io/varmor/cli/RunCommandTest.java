@@ -103,6 +103,18 @@ class RunCommandTest {
     }
 
     @Test
+    void localRuntimeDefaultAllowsOrdinaryProgramsAndDeniesWhatRuntimesDeny() throws Exception {
+        Path rd = Fixtures.root().resolve("examples/demo/seccomp-runtime-default.yaml");
+        Path ev = dir.resolve("rd.jsonl");
+        assertEquals(0, CliTest.run("run", "--policy", rd.toString(), "--", "sh", "-c", "ls / > /dev/null && id -u > /dev/null").exit());
+        CliTest.Run r = CliTest.run("run", "--policy", rd.toString(), "--events", ev.toString(), "--", "unshare", "-m", "true");
+        assertEquals(1, r.exit(), r.err());
+        List<JsonNode> events = events(ev);
+        assertTrue(events.stream().anyMatch(e -> e.at("/event/syscall").asText().equals("unshare")
+                && e.get("ruleId").asText().equals("runtime-default")), events.toString());
+    }
+
+    @Test
     void nothingIsLeftBehindAfterARun() throws Exception {
         Path runDir = Path.of(System.getenv().getOrDefault("VARMOR_RUN_DIR", "/run/varmor/runs"));
         CliTest.run("run", "--policy", policy.toString(), "--", "true");

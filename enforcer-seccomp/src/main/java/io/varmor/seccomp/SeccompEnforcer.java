@@ -20,6 +20,9 @@ import java.util.List;
 
 /** The Seccomp enforcer: syscall filters in the OCI/Kubernetes profile format. */
 public final class SeccompEnforcer implements Enforcer {
+    /** Metadata key: apply {@link LocalRuntimeDefault} in local mode instead of the profile's cluster form. */
+    static final String LOCAL_RUNTIME_DEFAULT = "localRuntimeDefault";
+
     @Override
     public String id() {
         return "Seccomp";
@@ -43,8 +46,14 @@ public final class SeccompEnforcer implements Enforcer {
 
     @Override
     public EnforcerProfile compile(PolicyIR ir) {
+        java.util.Map<String, String> meta = new java.util.TreeMap<>(SeccompCompiler.ruleOrigins(ir));
+        if (ir.mode() == io.varmor.core.ir.Mode.RUNTIME_DEFAULT) {
+            // In a cluster the pod gets type RuntimeDefault from its runtime; locally varmor supplies the equivalent.
+            meta.put(LOCAL_RUNTIME_DEFAULT, "true");
+            meta.put("*", "runtime-default");
+        }
         return new EnforcerProfile(id(), ir.profileName() + ".seccomp.json", SeccompCompiler.toJson(SeccompCompiler.compile(ir)),
-                SeccompCompiler.ruleOrigins(ir));
+                meta);
     }
 
     @Override
@@ -62,7 +71,8 @@ public final class SeccompEnforcer implements Enforcer {
     @Override
     public List<String> launchArguments(EnforcerProfile profile, Path workDir) throws EnforcementException {
         originsByProfile.put(profile.fileName().replace(".seccomp.json", ""), profile.metadata());
-        SeccompProfile p = SeccompCompiler.parseCustom(profile.content());
+        SeccompProfile p = profile.metadata().containsKey(LOCAL_RUNTIME_DEFAULT) ? LocalRuntimeDefault.profile()
+                : SeccompCompiler.parseCustom(profile.content());
         Path filter = workDir.resolve("seccomp.bpf");
         try {
             SeccompFilterBuilder.export(p, filter);
