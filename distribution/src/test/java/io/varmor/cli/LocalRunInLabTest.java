@@ -57,9 +57,9 @@ class LocalRunInLabTest {
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
-        String script = "set -e; mkdir -p /run/secrets/kubernetes.io/serviceaccount /tmp/etc-up /tmp/etc-work; "
+        String script = "set -e; mkdir -p /run/secrets/kubernetes.io/serviceaccount /run/etc-up /run/etc-work; "
                 + "echo lab-token > " + TOKEN + "; "
-                + "exec unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/etc-up,workdir=/tmp/etc-work /etc "
+                + "exec unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc-up,workdir=/run/etc-work /etc "
                 + "&& exec \"$@\"' sh " + quote(java);
         Result r = lab.run(script, Duration.ofMinutes(8), Path.of("/"));
         guestLog = r.stdout() + "\n" + r.stderr();

@@ -118,7 +118,7 @@ public final class PolicyCompiler {
         Map<String, EnforcerProfile> artifacts = new TreeMap<>();
         for (Enforcer e : selected.values()) {
             try {
-                artifacts.put(e.id(), e.compile(ir));
+                artifacts.put(e.id(), e.compile(rulesFor(ir, e)));
             } catch (IllegalArgumentException | IllegalStateException ex) {
                 problems.error(ErrorId.ENFORCER_REJECTED, "spec.policy", e.id() + ": " + ex.getMessage());
             }
@@ -127,6 +127,16 @@ public final class PolicyCompiler {
             throw new InvalidInputException(problems.errors());
         }
         return new CompiledPolicy(armorProfile(policy, ir, artifacts), ir, artifacts, coverage, problems.warnings());
+    }
+
+    /** The IR with only the rules {@code e} can enforce: each enforcer translates its share, others cover the rest. */
+    static PolicyIR rulesFor(PolicyIR ir, Enforcer e) {
+        List<IrRule> mine = ir.rules().stream().filter(r -> e.cannotEnforce(r).isEmpty()).toList();
+        if (mine.size() == ir.rules().size()) {
+            return ir;
+        }
+        return new PolicyIR(ir.profileName(), ir.policyKind(), ir.policyNamespace(), ir.policyName(), ir.enforcers(), ir.mode(),
+                ir.privileged(), ir.base(), ir.baseDisposition(), ir.complain(), mine, ir.defense());
     }
 
     private void tryExpand(PolicyResource policy, Problems problems) {
