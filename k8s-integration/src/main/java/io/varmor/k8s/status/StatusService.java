@@ -1,0 +1,100 @@
+package io.varmor.k8s.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.varmor.k8s.HttpEndpoint;
+import io.varmor.k8s.model.KubeJson;
+import java.io.IOException;
+import java.util.List;
+
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The operator's side of the status channel ({@code POST /apis/v1/status}, {@code GET /healthz}). A report is
+ * accepted only from an authenticated agent and only for the node its credential is bound to: 401 without a valid
+ * token, 403 when the body names another node, 503 on a replica that is not the leader (agents retry; the
+ * {@code varmor-status-svc} Service selects the leader). vArmor's single-profile body
+ * ({@code {namespace, armorProfile, nodeName, status, message}}) is accepted too.
+ */
+public final class StatusService {
+    private static final Logger LOG = Logger.getLogger(StatusService.class.getName());
+    /** Header carrying the leader epoch in responses; agents send a full snapshot when it changes. */
+    public static final String EPOCH_HEADER = "X-Varmor-Leader-Epoch";
+
+    private final AgentAuthenticator auth;
+    private final Supplier<Optional<String>> leaderEpoch;
+    private final BiConsumer<String, NodeReport> sink;
+
+    /**
+     * @param leaderEpoch empty when this replica does not lead, else an id that changes with every leadership term
+     * @param sink receives (authenticated node, report)
+     */
+    public StatusService(AgentAuthenticator auth, Supplier<Optional<String>> leaderEpoch, BiConsumer<String, NodeReport> sink) {
+        this.auth = auth;
+        this.leaderEpoch = leaderEpoch;
+        this.sink = sink;
+    }
+
+    public void register(HttpEndpoint endpoint) {
+        endpoint.handle("/healthz", ex -> HttpEndpoint.respond(ex, 200, "text/plain", "ok"));
+        endpoint.handle("/apis/v1/status", this::status);
+    }
+
+    void status(HttpExchange ex) throws IOException {
+        if (!"POST".equals(ex.getRequestMethod())) {
+            HttpEndpoint.respond(ex, 405, "text/plain", "POST only");
+            return;
+        }
+        byte[] body = HttpEndpoint.body(ex);
+        Optional<String> epoch = leaderEpoch.get();
+        if (epoch.isEmpty()) {
+            HttpEndpoint.respond(ex, 503, "text/plain", "not the leader");
+            return;
+        }
+        Optional<AgentIdentity> who = auth.authenticate(token(ex));
+        if (who.isEmpty()) {
+            HttpEndpoint.respond(ex, 401, "text/plain", "unauthenticated: a varmor agent's service account token is required");
+            return;
+        }
+        NodeReport report;
+        try {
+            report = parse(body);
+        } catch (IOException | RuntimeException e) {
+            HttpEndpoint.respond(ex, 400, "text/plain", "bad report: " + e.getMessage());
+            return;
+        }
+        String node = who.get().nodeName();
+        if (report.nodeName() != null && !report.nodeName().equals(node)) {
+            LOG.warning("agent of node " + node + " tried to report for node " + report.nodeName() + "; refused");
+            HttpEndpoint.respond(ex, 403, "text/plain", "forbidden: this agent may only report for node " + node);
+            return;
+        }
+        sink.accept(node, report);
+        ex.getResponseHeaders().set(EPOCH_HEADER, epoch.get());
+        HttpEndpoint.respond(ex, 200, "application/json", "{\"accepted\":" + (report.reports() == null ? 0 : report.reports().size()) + "}");
+    }
+
+    private static String token(HttpExchange ex) {
+        String a = ex.getRequestHeaders().getFirst("Authorization");
+        if (a != null && a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return a.substring(7).trim();
+        }
+        return ex.getRequestHeaders().getFirst("Token");
+    }
+
+    static NodeReport parse(byte[] body) throws IOException {
+        JsonNode n = KubeJson.mapper().readTree(body);
+        if (n == null || !n.isObject()) {
+            throw new IOException("expected a JSON object");
+        }
+        if (n.has("reports")) {
+            return KubeJson.mapper().treeToValue(n, NodeReport.class);
+        }
+        ProfileReport one = KubeJson.mapper().treeToValue(n, ProfileReport.class);
+        return new NodeReport(n.path("nodeName").asText(null), false, List.of(one));
+    }
+
+}
