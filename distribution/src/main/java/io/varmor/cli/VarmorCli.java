@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code varmor} command. */
 @Command(name = "varmor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Container sandbox: vArmor-compatible policies compiled into kernel enforcement.",
-        subcommands = {RulesCommand.class, ValidateCommand.class, CompileCommand.class, RunCommand.class, DoctorCommand.class, DemoCommand.class, LabCommand.class, ModelCommand.class, SimulateCommand.class,
+        subcommands = {RulesCommand.class, ValidateCommand.class, CompileCommand.class, RunCommand.class, DoctorCommand.class, DemoCommand.class, LabCommand.class, ModelCommand.class, SimulateCommand.class, OperatorCommand.class, AgentCommand.class,
             CommandLine.HelpCommand.class})
 public final class VarmorCli implements Runnable {
     @CommandLine.Spec

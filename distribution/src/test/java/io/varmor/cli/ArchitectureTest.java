@@ -43,6 +43,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheKubernetesIntegrationTalksToKubernetes() {
+        noClasses().that().resideOutsideOfPackage("io.varmor.k8s..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..")
+                .check(classes);
+    }
+
+    @Test
     void nativeCallsLiveOnlyInNativeaccessPackages() {
         noClasses().that().resideOutsideOfPackage("..nativeaccess..")
                 .should().dependOnClassesThat().resideInAnyPackage("jnr.ffi..", "jnr.posix..")
