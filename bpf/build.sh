@@ -21,7 +21,9 @@ if [ ! -s "$work/vmlinux.h" ] || [ "$btf" -nt "$work/vmlinux.h" ]; then
 fi
 for src in "$here"/src/*.bpf.c; do
   obj="$out/$(basename "${src%.c}").o"
-  if [ ! -s "$obj" ] || [ "$src" -nt "$obj" ] || [ "$work/vmlinux.h" -nt "$obj" ]; then
+  stale=0
+  for h in "$here"/src/*.h; do [ -e "$h" ] && [ "$h" -nt "$obj" ] && stale=1; done
+  if [ ! -s "$obj" ] || [ "$src" -nt "$obj" ] || [ "$work/vmlinux.h" -nt "$obj" ] || [ $stale = 1 ]; then
     # -g is needed for BTF/CO-RE relocations; 'bpftool gen object' then drops the DWARF (~640 KB -> ~30 KB)
     clang -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$src" -o "$work/$(basename "$obj")"
     bpftool gen object "$obj.tmp" "$work/$(basename "$obj")"

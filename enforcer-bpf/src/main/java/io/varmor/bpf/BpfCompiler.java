@@ -13,25 +13,62 @@ import java.util.Optional;
 
 /** IR → {@link BpfTables}. Pure and deterministic. */
 public final class BpfCompiler {
-    /** Longest literal prefix/suffix a path row can hold. */
-    public static final int MAX_LITERAL = 255;
+    /** Longest literal (exact path, prefix, suffix) a path row can hold: the kernel's LPM key. */
+    public static final int MAX_LITERAL = io.varmor.bpf.kernel.Layout.KEY_PATH;
 
     private BpfCompiler() {}
 
     /** Why a path pattern cannot be a BPF row, or empty when it can. */
     public static Optional<String> unsupportedPattern(PathPattern p) {
-        return switch (p.shape()) {
-            case GENERAL -> Optional.of("BPF cannot express the pattern \"" + p.glob()
-                    + "\" (supported: exact, P**, **S, P**S, P**/C/**S with whole components C, and P*S on file names)");
-            default -> p.prefix().length() > MAX_LITERAL || p.suffix().length() > MAX_LITERAL
-                    ? Optional.of("pattern \"" + p.glob() + "\" has a literal part longer than " + MAX_LITERAL + " bytes")
-                    : Optional.empty();
-        };
+        PathPattern.Shape shape = p.shape();
+        if (shape == PathPattern.Shape.GENERAL && basename(p) == null) {
+            return Optional.of("BPF cannot express the pattern \"" + p.glob()
+                    + "\" (supported: exact, P**, **S, P**S, P**/C/**S with one whole component C, and P*S on file names)");
+        }
+        if (shape == PathPattern.Shape.CHAIN && p.components().size() != 1) {
+            return Optional.of("BPF cannot express the pattern \"" + p.glob() + "\": it names " + p.components().size()
+                    + " components between wildcards (one is supported)");
+        }
+        String[] ps = literals(p);
+        for (String lit : ps) {
+            if (lit.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LITERAL) {
+                return Optional.of("pattern \"" + p.glob() + "\" has a literal part longer than " + MAX_LITERAL + " bytes");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String[] literals(PathPattern p) {
+        String[] b = basename(p);
+        if (b != null) {
+            return b;
+        }
+        return p.shape() == PathPattern.Shape.CHAIN
+                ? new String[] {p.prefix(), p.suffix(), p.components().get(0)}
+                : new String[] {p.prefix(), p.suffix()};
+    }
+
+    /**
+     * {prefix, suffix} of a file-name pattern: {@code P*S} (no slash) or {@code **}{@code /P*S} (how the IR spells
+     * vArmor's {@code P*S}); null for other patterns.
+     */
+    static String[] basename(PathPattern p) {
+        String g = p.glob();
+        if (g.startsWith("**/")) {
+            g = g.substring(3);
+        } else if (p.shape() != PathPattern.Shape.BASENAME) {
+            return null;
+        }
+        int star = g.indexOf('*');
+        if (g.indexOf('/') >= 0 || star < 0 || star != g.lastIndexOf('*')) {
+            return null;
+        }
+        return new String[] {g.substring(0, star), g.substring(star + 1)};
     }
 
     public static BpfTables compile(PolicyIR ir) {
-        long capDeny = 0;
-        long capAudit = 0;
+        List<BpfTables.CapRow> caps = new ArrayList<>();
+        List<BpfTables.FlagRow> userns = new ArrayList<>();
         List<BpfTables.PathRow> files = new ArrayList<>();
         List<BpfTables.PathRow> processes = new ArrayList<>();
         List<BpfTables.SocketRow> sockets = new ArrayList<>();
@@ -64,22 +101,17 @@ public final class BpfCompiler {
                 for (int cap : c.caps()) {
                     mask |= 1L << cap;
                 }
-                if ((m & BpfTables.DENY) != 0) {
-                    capDeny |= mask;
-                }
-                if ((m & BpfTables.AUDIT) != 0) {
-                    capAudit |= mask;
-                }
+                caps.add(new BpfTables.CapRow(mask, m, c.origin()));
+            } else if (r instanceof IrRule.UserNamespaceCreate u) {
+                userns.add(new BpfTables.FlagRow(m, u.origin()));
             } else if (r instanceof IrRule.Socket s) {
                 sockets.add(new BpfTables.SocketRow(mask(s.domains()), mask(s.types()), mask(s.protocols()),
                         s.protocolsImplied(), m, s.origin()));
             } else if (r instanceof IrRule.Connect c) {
-                List<int[]> ports = new ArrayList<>();
-                for (PortRange p : c.ports()) {
-                    ports.add(new int[] {p.from(), p.to()});
+                for (List<int[]> ports : portGroups(c.ports())) {
+                    egress.add(new BpfTables.EgressRow(c.cidr(), c.podSelf() ? Boolean.TRUE : null, c.service(),
+                            ports.isEmpty() ? null : ports, m, c.origin()));
                 }
-                egress.add(new BpfTables.EgressRow(c.cidr(), c.podSelf() ? Boolean.TRUE : null, c.service(),
-                        ports.isEmpty() ? null : ports, m, c.origin()));
             } else if (r instanceof IrRule.Ptrace p) {
                 int bits = 0;
                 for (PtracePerm perm : p.perms()) {
@@ -99,8 +131,30 @@ public final class BpfCompiler {
                 umounts.add(path(u.path(), 0x200, m, u.origin()));
             }
         }
-        return new BpfTables(1, ir.profileName(), ir.complain() ? "complain" : "enforce",
-                new BpfTables.Capabilities(capDeny, capAudit), files, processes, sockets, egress, ptrace, mounts, umounts);
+        return new BpfTables(2, ir.profileName(), ir.complain() ? "complain" : "enforce", caps, files, processes, sockets,
+                egress, ptrace, mounts, umounts, userns);
+    }
+
+    /** vArmor's grouping: single ports 16 to a row, each range a row of its own; no ports = one row for all ports. */
+    static List<List<int[]>> portGroups(List<PortRange> ports) {
+        List<List<int[]>> out = new ArrayList<>();
+        List<int[]> singles = new ArrayList<>();
+        List<List<int[]>> ranges = new ArrayList<>();
+        for (PortRange p : ports) {
+            if (p.from() != p.to()) {
+                ranges.add(List.of(new int[] {p.from(), p.to()}));
+            } else if (singles.stream().noneMatch(x -> x[0] == p.from())) {
+                singles.add(new int[] {p.from(), p.to()});
+            }
+        }
+        for (int i = 0; i < singles.size(); i += 16) {
+            out.add(List.copyOf(singles.subList(i, Math.min(singles.size(), i + 16))));
+        }
+        out.addAll(ranges);
+        if (out.isEmpty()) {
+            out.add(List.of());
+        }
+        return out;
     }
 
     static int mode(Disposition d) {
@@ -136,11 +190,16 @@ public final class BpfCompiler {
         return m;
     }
 
-    static BpfTables.PathRow path(PathPattern p, int perms, int mode, String rule) {
+    /** A path pattern as a table row (the pattern must be supported, see {@link #unsupportedPattern}). */
+    public static BpfTables.PathRow path(PathPattern p, int perms, int mode, String rule) {
+        String[] b = basename(p);
+        if (b != null) {
+            return new BpfTables.PathRow("basename", b[0], b[1], null, perms, mode, rule);
+        }
         return switch (p.shape()) {
             case EXACT -> new BpfTables.PathRow("exact", p.glob(), null, null, perms, mode, rule);
             case PREFIX -> new BpfTables.PathRow("prefix", p.prefix(), null, null, perms, mode, rule);
-            case SUFFIX -> new BpfTables.PathRow("suffix", null, p.suffix(), null, perms, mode, rule);
+            case SUFFIX -> new BpfTables.PathRow("suffix", p.prefix(), p.suffix(), null, perms, mode, rule);
             case PREFIX_SUFFIX -> new BpfTables.PathRow("prefix-suffix", p.prefix(), p.suffix(), null, perms, mode, rule);
             case CHAIN -> new BpfTables.PathRow("chain", p.prefix(), p.suffix(), p.components(), perms, mode, rule);
             case BASENAME -> new BpfTables.PathRow("basename", p.prefix(), p.suffix(), null, perms, mode, rule);

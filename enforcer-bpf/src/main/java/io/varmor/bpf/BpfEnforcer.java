@@ -4,8 +4,13 @@ import io.varmor.api.io.Manifests;
 import io.varmor.core.ir.IrRule;
 import io.varmor.core.ir.PolicyIR;
 import io.varmor.core.ir.Primitive;
+import io.varmor.core.spi.Availability;
+import io.varmor.core.spi.EnforcementException;
 import io.varmor.core.spi.Enforcer;
 import io.varmor.core.spi.EnforcerProfile;
+import io.varmor.core.spi.EventSink;
+import io.varmor.core.spi.NodeCapabilities;
+import io.varmor.core.spi.TargetBinding;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,21 +18,32 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The BPF LSM enforcer: compiles the IR into map tables. Loading the LSM programs is the node side (see the kernel lab);
- * until it ships, {@link #availability} says so and {@link #apply} refuses.
+ * The BPF LSM enforcer. {@link #compile} turns the IR into {@link BpfTables} (pure); on a node, {@link #availability}
+ * load-probes BPF LSM, {@link #apply} writes the profile's tables once per content and binds the target's mount
+ * namespace to them, and {@link #observe} forwards the ring buffer's events. Programs, links and maps are pinned under
+ * {@link BpfConfig#pinRoot()}; a restarted agent adopts them (see {@link BpfRuntime}).
  */
 public final class BpfEnforcer implements Enforcer {
     /** Default capacity of each rule table per profile (vArmor: 64). */
     public static final int DEFAULT_MAX_RULES = 1024;
 
     private final int maxRulesPerKind;
+    private final BpfConfig config;
+    private BpfRuntime runtime;
+    private BpfLsmSupport support;
 
     public BpfEnforcer() {
         this(DEFAULT_MAX_RULES);
     }
 
     public BpfEnforcer(int maxRulesPerKind) {
+        this(maxRulesPerKind, BpfConfig.fromSystemProperties());
+    }
+
+    /** With node-side settings (pin directory, table sizes, event limits). */
+    public BpfEnforcer(int maxRulesPerKind, BpfConfig config) {
         this.maxRulesPerKind = maxRulesPerKind;
+        this.config = config;
     }
 
     @Override
@@ -38,7 +54,7 @@ public final class BpfEnforcer implements Enforcer {
     @Override
     public Set<Primitive> primitives() {
         return EnumSet.of(Primitive.FILE, Primitive.EXEC, Primitive.CAPABILITY, Primitive.SOCKET, Primitive.CONNECT,
-                Primitive.MOUNT, Primitive.UMOUNT, Primitive.PTRACE);
+                Primitive.MOUNT, Primitive.UMOUNT, Primitive.PTRACE, Primitive.USERNS_CREATE);
     }
 
     @Override
@@ -85,6 +101,80 @@ public final class BpfEnforcer implements Enforcer {
     @Override
     public EnforcerProfile compile(PolicyIR ir) {
         return new EnforcerProfile(id(), ir.profileName() + ".bpf.json", Manifests.toPrettyJson(BpfCompiler.compile(filter(ir))));
+    }
+
+    @Override
+    public synchronized Availability availability(NodeCapabilities node) {
+        if (support == null) {
+            support = BpfLsmSupport.probe();
+        }
+        if (!support.supported()) {
+            return Availability.unavailable("BPF LSM: " + support.detail());
+        }
+        if (!node.activeLsms().isEmpty() && !node.lsmActive("bpf")) {
+            return Availability.unavailable("BPF LSM: programs load but \"bpf\" is not in the active LSM list ("
+                    + String.join(",", node.activeLsms()) + "); boot with lsm=...,bpf");
+        }
+        return Availability.available("BPF LSM: program type lsm loads (kernel " + node.kernelRelease() + ")");
+    }
+
+    /** The node runtime, loading or adopting the pinned programs on first use. */
+    public synchronized BpfRuntime runtime() throws EnforcementException {
+        if (runtime == null) {
+            runtime = BpfRuntime.open(config);
+            runtime.collectGarbage();
+        }
+        return runtime;
+    }
+
+    @Override
+    public Applied apply(EnforcerProfile profile, TargetBinding target) throws EnforcementException {
+        if (target.mountNamespaceId() == 0) {
+            throw new EnforcementException("BPF binds targets by mount namespace; " + target.profileName()
+                    + " was applied without one");
+        }
+        BpfTables tables;
+        try {
+            tables = Manifests.json().readValue(profile.content(), BpfTables.class);
+        } catch (java.io.IOException e) {
+            throw new EnforcementException("BPF: the profile is not BPF tables JSON: " + e.getMessage(), e);
+        }
+        BpfRuntime rt = runtime();
+        int id = rt.ensureProfile(tables, canonicalHash(tables));
+        long ns = target.mountNamespaceId();
+        rt.bind(ns, id, target);
+        return () -> rt.unbind(ns, id);
+    }
+
+    /** SHA-256 of the tables in canonical JSON (the same content hashes the same whatever its formatting). */
+    static byte[] canonicalHash(BpfTables t) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Manifests.toJson(t).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public AutoCloseable observe(TargetBinding target, EventSink sink) {
+        if (target.mountNamespaceId() == 0) {
+            return () -> {};
+        }
+        try {
+            return runtime().watch(target, sink);
+        } catch (EnforcementException e) {
+            return () -> {};
+        }
+    }
+
+    /** Detaches and unpins everything this enforcer pinned (all versions), and releases this process's handles. */
+    public synchronized void uninstall() throws java.io.IOException {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+        BpfRuntime.uninstall(config.pinRoot());
     }
 
     /** Drops the rules this enforcer cannot enforce (another selected enforcer covers them). */

@@ -12,22 +12,37 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"version", "profile", "mode", "capabilities", "files", "processes", "sockets", "egress", "ptrace",
-    "mounts", "umounts"})
-public record BpfTables(int version, String profile, String mode, Capabilities capabilities, List<PathRow> files,
+    "mounts", "umounts", "userns"})
+public record BpfTables(int version, String profile, String mode, List<CapRow> capabilities, List<PathRow> files,
                         List<PathRow> processes, List<SocketRow> sockets, List<EgressRow> egress, List<PtraceRow> ptrace,
-                        List<MountRow> mounts, List<PathRow> umounts) {
+                        List<MountRow> mounts, List<PathRow> umounts, List<FlagRow> userns) {
 
     /** Rule mode bits, as in vArmor: DENY 0x1, AUDIT 0x2. */
     public static final int DENY = 0x1;
     public static final int AUDIT = 0x2;
 
-    /** Capability masks (bit n = capability n). */
-    @JsonPropertyOrder({"deny", "audit"})
-    public record Capabilities(long deny, long audit) {}
+    /** A capability rule: bit n of {@code mask} = capability n. */
+    @JsonPropertyOrder({"mask", "mode", "rule"})
+    public record CapRow(long mask, int mode, String rule) {}
+
+    /** A rule without parameters (user-namespace creation). */
+    @JsonPropertyOrder({"mode", "rule"})
+    public record FlagRow(int mode, String rule) {}
+
+    /** Union of the denying capability rules' masks. */
+    public long capabilitiesDenied() {
+        long m = 0;
+        for (CapRow c : capabilities) {
+            if ((c.mode() & DENY) != 0) {
+                m |= c.mask();
+            }
+        }
+        return m;
+    }
 
     /**
-     * A path rule. {@code match} is exact, prefix, suffix, prefix-suffix, chain (prefix, suffix and whole
-     * {@code components} somewhere in the path) or basename.
+     * A path rule. {@code match} is exact, prefix, suffix, prefix-suffix, chain (prefix, suffix and one whole
+     * component somewhere in the path) or basename (the file name starts with prefix and ends with suffix).
      * {@code permissions} uses AppArmor bits: exec 0x1, write 0x2, read 0x4, append 0x8, link 0x40000.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)

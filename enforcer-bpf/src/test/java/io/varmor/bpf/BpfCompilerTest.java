@@ -52,8 +52,9 @@ class BpfCompilerTest {
         assertEquals("exact", t.files().get(0).match());
         assertEquals("/etc/passwd", t.files().get(0).prefix());
         assertEquals(BpfTables.DENY | BpfTables.AUDIT, t.files().get(0).mode());
-        assertEquals(1L << 12, t.capabilities().deny());
-        assertEquals(1L << 12, t.capabilities().audit());
+        assertEquals(1L << 12, t.capabilitiesDenied());
+        assertEquals(BpfTables.DENY | BpfTables.AUDIT, t.capabilities().get(0).mode());
+        assertEquals("disable-cap-net-admin", t.capabilities().get(0).rule());
     }
 
     @Test
@@ -81,5 +82,41 @@ class BpfCompilerTest {
                 """);
         assertEquals("192.168.1.0/24", t.egress().get(0).cidr());
         assertEquals(8080, t.egress().get(0).ports().get(0)[1]);
+    }
+
+    @Test
+    void eighteenSinglePortsBecomeTwoNetworkRulesAsInVarmor() throws Exception {
+        StringBuilder ports = new StringBuilder();
+        for (int p = 1; p <= 18; p++) {
+            ports.append(p == 1 ? "" : ", ").append("{port: ").append(1000 + p).append("}");
+        }
+        BpfTables t = compile(new BpfEnforcer(), """
+                mode: EnhanceProtect
+                enhanceProtect:
+                  privileged: true
+                  bpfRawRules:
+                    network:
+                      egress:
+                        toDestinations:
+                        - {cidr: 10.0.0.0/8, ports: [%s], qualifiers: [deny]}
+                """.formatted(ports));
+        assertEquals(2, t.egress().size());
+        assertEquals(16, t.egress().get(0).ports().size());
+        assertEquals(2, t.egress().get(1).ports().size());
+    }
+
+    @Test
+    void fileNamePatternsFromRawRulesAreBasenameRows() throws Exception {
+        BpfTables t = compile(new BpfEnforcer(), """
+                mode: EnhanceProtect
+                enhanceProtect:
+                  privileged: true
+                  bpfRawRules:
+                    files:
+                    - {pattern: "lib*.so", permissions: [read], qualifiers: [deny]}
+                """);
+        assertEquals("basename", t.files().get(0).match());
+        assertEquals("lib", t.files().get(0).prefix());
+        assertEquals(".so", t.files().get(0).suffix());
     }
 }

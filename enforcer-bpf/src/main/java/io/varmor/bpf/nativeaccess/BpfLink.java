@@ -23,6 +23,22 @@ public final class BpfLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a live link is pinned at {@code bpffsPath} ({@code bpf_link__open}; the handle is released again, which
+     * does not detach a pinned link).
+     */
+    public static boolean pinnedAt(String bpffsPath) {
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of(bpffsPath))) {
+            return false;
+        }
+        Pointer l = Native.lib().bpf_link__open(bpffsPath);
+        if (l == null) {
+            return false;
+        }
+        Native.lib().bpf_link__destroy(l);
+        return true;
+    }
+
     /** {@code bpf_link__destroy}. Idempotent. */
     @Override
     public void close() {

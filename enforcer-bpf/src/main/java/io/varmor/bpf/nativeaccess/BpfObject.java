@@ -143,7 +143,51 @@ public final class BpfObject implements AutoCloseable {
         if (m == null) {
             throw new BpfException("bpf_object__find_map_by_name " + mapName + " in " + name, 2);
         }
-        return new BpfMap(m, mapName);
+        return BpfMap.ofObject(m, mapName);
+    }
+
+    /** Names of the maps in the object (including libbpf's internal .rodata/.bss maps). */
+    public List<String> mapNames() {
+        ensureOpen();
+        List<String> names = new ArrayList<>();
+        for (Pointer m = Native.lib().bpf_object__next_map(obj, null); m != null;
+             m = Native.lib().bpf_object__next_map(obj, m)) {
+            names.add(Native.lib().bpf_map__name(m));
+        }
+        return names;
+    }
+
+    /** Before {@link #load()}: the map's capacity. */
+    public BpfObject setMaxEntries(String mapName, int maxEntries) {
+        int rc = Native.lib().bpf_map__set_max_entries(rawMap(mapName), maxEntries);
+        if (rc < 0) {
+            throw new BpfException("bpf_map__set_max_entries " + mapName, -rc);
+        }
+        return this;
+    }
+
+    /**
+     * Before {@link #load()}: pin the map at {@code path}; when a compatible map is pinned there already, the load
+     * reuses it (its contents survive), otherwise it creates and pins a new one.
+     */
+    public BpfObject setPinPath(String mapName, String path) {
+        int rc = Native.lib().bpf_map__set_pin_path(rawMap(mapName), path);
+        if (rc < 0) {
+            throw new BpfException("bpf_map__set_pin_path " + mapName, -rc);
+        }
+        return this;
+    }
+
+    private Pointer rawMap(String mapName) {
+        ensureOpen();
+        if (loaded) {
+            throw new IllegalStateException("already loaded");
+        }
+        Pointer m = Native.lib().bpf_object__find_map_by_name(obj, mapName);
+        if (m == null) {
+            throw new BpfException("bpf_object__find_map_by_name " + mapName + " in " + name, 2);
+        }
+        return m;
     }
 
     /** @throws BpfException when the object has no such program */

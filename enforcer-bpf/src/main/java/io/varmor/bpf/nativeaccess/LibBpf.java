@@ -61,6 +61,31 @@ public interface LibBpf {
 
     int bpf_map__fd(Pointer map);
 
+    int bpf_map__set_pin_path(Pointer map, String path);
+
+    int bpf_map__set_max_entries(Pointer map, int maxEntries);
+
+    String bpf_map__name(Pointer map);
+
+    Pointer bpf_object__next_map(Pointer obj, Pointer prev);
+
+    @SaveError
+    int bpf_obj_get(String path);
+
+    @SaveError
+    int bpf_obj_pin(int fd, String path);
+
+    @SaveError
+    int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
+
+    @SaveError
+    int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
+
+    int libbpf_num_possible_cpus();
+
+    @SaveError
+    Pointer bpf_link__open(String path);
+
     int bpf_map__key_size(Pointer map);
 
     int bpf_map__value_size(Pointer map);

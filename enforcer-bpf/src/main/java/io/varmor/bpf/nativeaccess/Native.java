@@ -14,6 +14,14 @@ final class Native {
     private Native() {
     }
 
+    private static final class LibcHolder {
+        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    }
+
+    static LibC libc() {
+        return LibcHolder.LIBC;
+    }
+
     private static final class Holder {
         static final LibBpf LIB;
         static final Throwable FAILURE;
