@@ -18,7 +18,7 @@ final class DemoCommand implements Callable<Integer> {
     Path examples;
 
     @Option(names = "--part", paramLabel = "P", defaultValue = "all",
-            description = "seccomp, apparmor or all (default). Parts this host cannot enforce run inside the kernel lab.")
+            description = "seccomp, apparmor, bpf or all (default). Parts this host cannot enforce run inside the kernel lab.")
     String part;
 
     @Option(names = "--no-lab", description = "Skip parts this host cannot enforce instead of running them in the kernel lab.")
@@ -55,9 +55,21 @@ final class DemoCommand implements Callable<Integer> {
                 failures += inLab(dir, "apparmor");
             }
         }
-        if (part.equals("all")) {
-            System.out.println();
-            System.out.println("BPF LSM part: not shown yet - its node-side enforcement is still being built (see `varmor doctor`).");
+        if (part.equals("all") || part.equals("bpf")) {
+            if (bpfAvailable()) {
+                failures += steps(dir, List.of(
+                        new Step("BPF LSM: writing under /etc is denied (disable-write-etc)", "bpf.yaml", true,
+                                List.of("touch", "/etc/varmor-demo")),
+                        new Step("BPF LSM: control - writing under /tmp is allowed", "bpf.yaml", false,
+                                List.of("touch", "/tmp/varmor-demo")),
+                        new Step("BPF LSM: running a shell is denied, even as the command itself (disable-shell)", "bpf.yaml", true,
+                                List.of("sh", "-c", "echo unreachable")),
+                        new Step("BPF LSM: control - other programs run", "bpf.yaml", false, List.of("id", "-un"))));
+            } else if (noLab) {
+                System.out.println("\nBPF LSM part skipped: this host refuses BPF LSM programs (run without --no-lab to use the kernel lab).");
+            } else {
+                failures += inLab(dir, "bpf");
+            }
         }
         return failures == 0 ? 0 : 1;
     }
@@ -90,10 +102,19 @@ final class DemoCommand implements Callable<Integer> {
                 + "Debian's stock kernel; booting takes 10-30 s)");
         System.out.flush();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String[] lab = {"--", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-            VarmorCli.class.getName(), "demo", "--part", what, "--no-lab", "--examples", dir.toAbsolutePath().toString()};
+        String demo = String.join(" ", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                "'" + System.getProperty("java.class.path") + "'", VarmorCli.class.getName(), "demo", "--part", what, "--no-lab",
+                "--examples", "'" + dir.toAbsolutePath() + "'");
+        // The lab shows the host's files read-only; a private copy-on-write /etc lets the /etc write reach the LSM.
+        String[] lab = {"--", "unshare", "-m", "sh", "-c", "mkdir -p /run/demo-etc/u /run/demo-etc/w && mount -t overlay overlay "
+            + "-o lowerdir=/etc,upperdir=/run/demo-etc/u,workdir=/run/demo-etc/w /etc && exec " + demo};
         int code = io.varmor.testkit.LabMain.run(lab);
         return code == 0 ? 0 : 1;
+    }
+
+    private static boolean bpfAvailable() {
+        io.varmor.core.spi.NodeCapabilities node = new io.varmor.core.engine.NodeProbe().probe();
+        return Cli.plugins().enforcer("BPF").map(e -> e.availability(node).available()).orElse(false);
     }
 
     private static String hostNote() {
