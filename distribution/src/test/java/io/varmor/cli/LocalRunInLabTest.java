@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code varmor run} with the AppArmor enforcer in the kernel lab: representative denials for a confined command,
- * each with an allowed control, and the child-profile case of spec §16 case 20. One guest JVM runs every scenario.
+ * {@code varmor run} in the kernel lab: representative AppArmor denials for a confined command, each with an allowed
+ * control, the child-profile case of spec §16 case 20, and BPF LSM denials (write under /etc, shell as the first exec).
+ * One guest JVM runs every scenario.
  */
 @Tag("kernel-lab")
 @ExtendWith(KernelLabExtension.class)
@@ -54,6 +55,11 @@ class LocalRunInLabTest {
         scenario(args, "mount-denied", aa, "mount", "-t", "tmpfs", "none", "/mnt");
         scenario(args, "bash-child-denied", child, "bash", "-c", "cat " + TOKEN);
         scenario(args, "cat-direct-allowed", child, "cat", TOKEN);
+        String bpf = Fixtures.root().resolve("examples/demo/bpf.yaml").toString();
+        scenario(args, "bpf-etc-write-denied", bpf, "touch", "/etc/varmor-lab-bpf");
+        scenario(args, "bpf-tmp-write-allowed", bpf, "touch", "/tmp/varmor-lab-bpf");
+        scenario(args, "bpf-shell-denied", bpf, "sh", "-c", "true");
+        scenario(args, "bpf-id-allowed", bpf, "id", "-un");
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
@@ -79,7 +85,7 @@ class LocalRunInLabTest {
             }
             outcomes.put(f[1], new Outcome(Integer.parseInt(f[2]), events));
         }
-        assertEquals(13, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
+        assertEquals(17, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
     }
 
     private static void scenario(List<String> args, String name, String policy, String... cmd) {
@@ -100,12 +106,16 @@ class LocalRunInLabTest {
     }
 
     static void assertDenied(String name, String rule) {
+        assertDenied(name, "AppArmor", rule);
+    }
+
+    static void assertDenied(String name, String enforcer, String rule) {
         Outcome o = outcomes.get(name);
         assertNotEquals(0, o.exit(), name + " should be denied\n" + guestLog);
         assertNotEquals(125, o.exit(), name + ": varmor failed\n" + guestLog);
-        assertTrue(o.events().stream().anyMatch(e -> e.get("enforcer").asText().equals("AppArmor")
+        assertTrue(o.events().stream().anyMatch(e -> e.get("enforcer").asText().equals(enforcer)
                         && e.get("action").asText().equals("DENIED") && e.path("ruleId").asText().equals(rule)),
-                name + " should report a DENIED AppArmor event from " + rule + ": " + o.events());
+                name + " should report a DENIED " + enforcer + " event from " + rule + ": " + o.events());
     }
 
     static void assertAllowed(String name) {
@@ -150,6 +160,14 @@ class LocalRunInLabTest {
         Outcome o = outcomes.get("mount-denied");
         assertNotEquals(0, o.exit(), guestLog);
         assertTrue(o.events().stream().anyMatch(e -> e.get("action").asText().equals("DENIED")), o.events().toString());
+    }
+
+    @Test
+    void bpfDeniesAWriteUnderEtcAndAShellAsTheFirstExec() {
+        assertDenied("bpf-etc-write-denied", "BPF", "disable-write-etc");
+        assertAllowed("bpf-tmp-write-allowed");
+        assertEquals(126, outcomes.get("bpf-shell-denied").exit(), guestLog);
+        assertAllowed("bpf-id-allowed");
     }
 
     @Test
