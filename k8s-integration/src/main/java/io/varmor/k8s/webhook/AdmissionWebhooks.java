@@ -49,10 +49,11 @@ public final class AdmissionWebhooks {
             return;
         }
         byte[] body = AdmissionReviews.allow(r.uid(), result.map(Mutator.Result::patch).orElse(null), List.of());
-        HttpEndpoint.respond(ex, 200, "application/json", body);
+        // recorded before answering, so a scrape after the response always sees this request
         if (metrics != null && !"crd.varmor.org".equals(r.group())) {
             metrics.admission(r.kind(), r.operation(), result.isPresent(), System.nanoTime() - start);
         }
+        HttpEndpoint.respond(ex, 200, "application/json", body);
     }
 
     void validate(HttpExchange ex) throws IOException {
