@@ -164,6 +164,7 @@ public final class BpfEnforcer implements Enforcer {
         try {
             return runtime().watch(target, sink);
         } catch (EnforcementException e) {
+            System.err.println("varmor: BPF events for " + target.profileName() + " are not observed: " + e.getMessage());
             return () -> {};
         }
     }
