@@ -4,16 +4,5 @@
 # static libc (the probe program and varmor-exec are built by the tests).
 # Idempotent: does nothing (no apt-get update) when every package is already installed.
 set -euo pipefail
-PKGS=(runc busybox-static libseccomp2 gcc libc6-dev)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "seccomp-deps: all installed (${PKGS[*]})"
-  exit 0
-fi
-echo "seccomp-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+. "$(dirname "$0")/lib/apt-ensure.sh"
+apt_ensure seccomp-deps runc busybox-static libseccomp2 gcc libc6-dev
