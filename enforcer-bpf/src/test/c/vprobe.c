@@ -17,6 +17,11 @@
  *   vprobe umount TARGET              umount2(2)
  *   vprobe loop PATH MILLIS           opens PATH repeatedly for MILLIS ms: "ok opens=N denied=M other=K"
  *   vprobe bench OP N [ARG]           N iterations of open_close FILE | exec | connect | mixed FILE: "ok NS_PER_OP"
+ *   vprobe exec PATH [ARG..]          execv(2) (in a batch: the program's exit code is the result)
+ *   vprobe cap NAME [ARG]             one operation that needs capability NAME (see do_cap)
+ *   vprobe batch OP.. [';;' OP..]..   each operation in its own forked child, one line per operation:
+ *                                     "R <index> <code>": 0 = allowed, else the errno (EPERM 1, EACCES 13, …)
+ *   open modes also accept c (O_WRONLY|O_CREAT).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -38,9 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
+static int last_errno;
+
 static int report(int rc)
 {
 	if (rc < 0) {
+		last_errno = errno;
 		const char *n = strerrorname_np(errno);
 		printf("err %s\n", n ? n : "E?");
 		return 1;
@@ -58,6 +66,8 @@ static int open_mode(const char *m)
 		return O_WRONLY | O_APPEND;
 	case 't':
 		return O_WRONLY | O_TRUNC;
+	case 'c':
+		return O_WRONLY | O_CREAT;
 	default:
 		return O_RDONLY;
 	}
@@ -65,7 +75,7 @@ static int open_mode(const char *m)
 
 static int do_open(const char *p, const char *m)
 {
-	int fd = open(p, open_mode(m));
+	int fd = open(p, open_mode(m), 0644);
 	if (fd >= 0)
 		close(fd);
 	return report(fd);
@@ -302,12 +312,217 @@ static int do_bench(const char *op, long n, const char *arg)
 	return 0;
 }
 
+
+#include <sys/fsuid.h>
+#include <sys/sysmacros.h>
+#include <sys/klog.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/acct.h>
+#include <sys/io.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#include <sys/ptrace.h>
+#include <linux/bpf.h>
+#include <linux/reboot.h>
+
+/* A fresh file owned by uid/gid 1 and mode 0, for the DAC and owner checks. */
+static int foreign_file(char *buf, size_t n, const char *tag)
+{
+	snprintf(buf, n, "/tmp/vprobe-%s-%d", tag, getpid());
+	int fd = open(buf, O_WRONLY | O_CREAT | O_TRUNC, 0);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/*
+ * One operation per capability that the kernel checks on its path (run as root, in a forked child, so side effects
+ * stay there). Files it makes are removed again.
+ */
+static int do_cap(const char *name, const char *arg)
+{
+	char f[96];
+	int rc;
+	if (!strcmp(name, "chown")) { /* giving a file away needs CAP_CHOWN */
+		if (foreign_file(f, sizeof(f), "chown") < 0)
+			return report(-1);
+		rc = chown(f, 1, 1);
+		int e = errno;
+		unlink(f);
+		errno = e;
+		return report(rc);
+	}
+	if (!strcmp(name, "dac_override") || !strcmp(name, "dac_read")) { /* a mode-000 file of another user */
+		if (foreign_file(f, sizeof(f), "dac") < 0 || chown(f, 1, 1) < 0)
+			return 3;
+		int fd = open(f, !strcmp(name, "dac_read") ? O_RDONLY : O_WRONLY);
+		int e = errno;
+		unlink(f);
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return report(fd);
+	}
+	if (!strcmp(name, "fowner")) { /* chmod of another user's file */
+		if (foreign_file(f, sizeof(f), "fowner") < 0 || chown(f, 1, 1) < 0)
+			return 3;
+		rc = chmod(f, 0600);
+		int e = errno;
+		unlink(f);
+		errno = e;
+		return report(rc);
+	}
+	if (!strcmp(name, "kill") && arg) /* signal 0 to a process of another user */
+		return report(kill(atoi(arg), 0));
+	if (!strcmp(name, "setuid"))
+		return report(setuid(1));
+	if (!strcmp(name, "setgid"))
+		return report(setgid(1));
+	if (!strcmp(name, "setpcap"))
+		return report(prctl(PR_CAPBSET_DROP, 0 /* CAP_CHOWN */, 0, 0, 0));
+	if (!strcmp(name, "net_bind_service")) {
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(81), .sin_addr.s_addr = htonl(0x7f000001)};
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		if (s < 0)
+			return report(s);
+		return report(bind(s, (struct sockaddr *)&a, sizeof(a)));
+	}
+	if (!strcmp(name, "net_admin")) { /* SO_RCVBUFFORCE */
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		if (s < 0)
+			return report(s);
+		int v = 1 << 20;
+		return report(setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)));
+	}
+	if (!strcmp(name, "net_raw"))
+		return report(socket(AF_INET, SOCK_RAW, IPPROTO_UDP));
+	if (!strcmp(name, "ipc_lock")) { /* mlock beyond RLIMIT_MEMLOCK 0 */
+		struct rlimit r = {0, 0};
+		if (setrlimit(RLIMIT_MEMLOCK, &r) < 0)
+			return 3;
+		static char page[4096] __attribute__((aligned(4096)));
+		return report(mlock(page, sizeof(page)));
+	}
+	if (!strcmp(name, "sys_module")) /* the capability is checked before the arguments */
+		return report(syscall(__NR_init_module, NULL, 0, ""));
+	if (!strcmp(name, "sys_rawio"))
+		return report(iopl(3));
+	if (!strcmp(name, "sys_chroot"))
+		return report(chroot("/"));
+	if (!strcmp(name, "sys_ptrace") && arg) { /* another user's environment */
+		snprintf(f, sizeof(f), "/proc/%s/environ", arg);
+		int fd = open(f, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+		return report(fd);
+	}
+	if (!strcmp(name, "sys_pacct"))
+		return report(acct(NULL));
+	if (!strcmp(name, "sys_admin")) { /* sethostname to the current name */
+		char h[128];
+		if (gethostname(h, sizeof(h)) < 0)
+			return 3;
+		return report(sethostname(h, strlen(h)));
+	}
+	if (!strcmp(name, "sys_boot"))
+		return report(reboot(LINUX_REBOOT_CMD_CAD_OFF));
+	if (!strcmp(name, "sys_nice"))
+		return report(setpriority(PRIO_PROCESS, 0, -1));
+	if (!strcmp(name, "sys_resource")) { /* raise a hard limit again */
+		struct rlimit r = {256, 256};
+		if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+			return 3;
+		r.rlim_max = 512;
+		return report(setrlimit(RLIMIT_NOFILE, &r));
+	}
+	if (!strcmp(name, "mknod")) {
+		snprintf(f, sizeof(f), "/tmp/vprobe-mknod-%d", getpid());
+		rc = mknod(f, S_IFCHR | 0600, makedev(1, 3));
+		int e = errno;
+		unlink(f);
+		errno = e;
+		return report(rc);
+	}
+	if (!strcmp(name, "lease")) { /* a read lease on another user's file */
+		if (foreign_file(f, sizeof(f), "lease") < 0 || chown(f, 1, 1) < 0)
+			return 3;
+		int fd = open(f, O_RDONLY);
+		unlink(f);
+		if (fd < 0)
+			return report(fd);
+		return report(fcntl(fd, F_SETLEASE, F_RDLCK));
+	}
+	if (!strcmp(name, "syslog")) /* with kernel.dmesg_restrict=1 */
+		return report(klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0));
+	if (!strcmp(name, "wake_alarm"))
+		return report(timerfd_create(CLOCK_REALTIME_ALARM, 0));
+	if (!strcmp(name, "bpf")) { /* load "r0 = 0; exit" as a socket filter (unprivileged BPF disabled) */
+		struct bpf_insn insns[] = {
+			{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+			{.code = BPF_JMP | BPF_EXIT},
+		};
+		union bpf_attr at;
+		memset(&at, 0, sizeof(at));
+		at.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		at.insn_cnt = 2;
+		at.insns = (unsigned long)insns;
+		at.license = (unsigned long)"GPL";
+		return report(syscall(__NR_bpf, BPF_PROG_LOAD, &at, sizeof(at)));
+	}
+	return 2;
+}
+
+static int dispatch(int argc, char **argv);
+
+/* Runs each ';;'-separated operation in a forked child; prints "R <index> <code>". */
+static int do_batch(int argc, char **argv)
+{
+	int i = 0, idx = 0;
+	while (i < argc) {
+		int j = i;
+		while (j < argc && strcmp(argv[j], ";;"))
+			j++;
+		argv[j < argc ? j : argc] = NULL;
+		int n = j - i;
+		pid_t c = fork();
+		if (c == 0) {
+			int out = open("/dev/null", O_WRONLY);
+			dup2(out, 1);
+			dup2(out, 2);
+			int rc = dispatch(n + 1, argv + i - 1);
+			_exit(rc == 0 ? 0 : rc == 1 ? (last_errno ? last_errno : 255) : 200 + rc);
+		}
+		int st = 0;
+		waitpid(c, &st, 0);
+		printf("R %d %d\n", idx, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		idx++;
+		i = j + 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "batch"))
+		return do_batch(argc - 2, argv + 2);
+	return dispatch(argc, argv);
+}
+
+/* argv[0] is ignored, argv[1] names the operation. */
+static int dispatch(int argc, char **argv)
+{
 	const char *c = argv[1];
+	if (!strcmp(c, "exec") && argc >= 3) {
+		execv(argv[2], argv + 2);
+		return report(-1);
+	}
+	if (!strcmp(c, "cap") && argc >= 3)
+		return do_cap(argv[2], argc > 3 ? argv[3] : NULL);
 	if (!strcmp(c, "open") && argc >= 3)
 		return do_open(argv[2], argc > 3 ? argv[3] : "r");
 	if (!strcmp(c, "openat") && argc == 4)

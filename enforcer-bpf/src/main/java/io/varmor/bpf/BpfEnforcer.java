@@ -143,7 +143,10 @@ public final class BpfEnforcer implements Enforcer {
         int id = rt.ensureProfile(tables, canonicalHash(tables));
         long ns = target.mountNamespaceId();
         rt.bind(ns, id, target);
-        return () -> rt.unbind(ns, id);
+        return () -> {
+            rt.flushEvents(); // the target's last events still name their rule
+            rt.unbind(ns, id);
+        };
     }
 
     /** SHA-256 of the tables in canonical JSON (the same content hashes the same whatever its formatting). */

@@ -69,7 +69,9 @@ public final class BpfRuntime implements AutoCloseable {
     private final Map<Integer, Prof> profiles = new HashMap<>();
     private final Map<Long, Integer> bindings = new HashMap<>();
     private final List<String> disks;
-    private EventPump pump;
+    private volatile EventPump pump;
+    /** Rule ids of freed profiles, kept so events still in the ring buffer name their rule; dropped on id reuse. */
+    private final Map<Integer, List<String>> retired = new HashMap<>();
 
     private BpfRuntime(BpfConfig config, Path dir, Origin origin, BpfObject object) {
         this.config = config;
@@ -292,6 +294,7 @@ public final class BpfRuntime implements AutoCloseable {
             throw e;
         }
         Prof p = new Prof(h16);
+        retired.remove(id);
         p.rules = b.rules();
         p.entries = b.entries();
         profiles.put(id, p);
@@ -373,6 +376,17 @@ public final class BpfRuntime implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Delivers the events the kernel has queued so far (call before {@link #unbind}, and without holding this
+     * runtime's lock: decoding an event looks up its profile's rule ids).
+     */
+    public void flushEvents() {
+        EventPump p = pump;
+        if (p != null) {
+            p.flush();
+        }
+    }
+
     /** Unbinds a namespace if it is still bound to {@code profileId}; frees the profile when nothing uses it. */
     public synchronized void unbind(long mntns, int profileId) {
         Integer cur = bindings.get(mntns);
@@ -405,6 +419,9 @@ public final class BpfRuntime implements AutoCloseable {
             deleteByProfile(id);
         }
         profiles.remove(id);
+        if (p.rules != null) {
+            retired.put(id, p.rules);
+        }
     }
 
     /** Deletes every element keyed by {@code id} (used for profiles an earlier process loaded). */
@@ -470,7 +487,7 @@ public final class BpfRuntime implements AutoCloseable {
     /** Rule ids of a loaded profile (null when an earlier process loaded it and nobody re-applied it yet). */
     synchronized List<String> rules(int profileId) {
         Prof p = profiles.get(profileId);
-        return p == null ? null : p.rules;
+        return p != null && p.rules != null ? p.rules : retired.get(profileId);
     }
 
     /** Number of namespaces currently bound. */

@@ -119,6 +119,12 @@ class BpfEnforcementInLabTest {
     }
 
     @Test
+    void aDenialStillQueuedWhenItsNamespaceIsUnboundKeepsItsRuleId() {
+        denied("late", "sa_token");
+        assertEquals("mitigate-sa-leak", event("late", "File", "path", EnforcementGuestMain.TOKEN).path("ruleId").asText());
+    }
+
+    @Test
     void case11DispositionMatrixDenyAuditAllowAndTheirEvents() {
         denied("deny", "sa_token");
         assertEquals(0, events("deny").size(), "deny without audit reports nothing");

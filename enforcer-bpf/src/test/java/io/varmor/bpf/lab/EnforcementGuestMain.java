@@ -160,6 +160,7 @@ public final class EnforcementGuestMain {
                 h.close();
             }
         }
+        lateEvents(e, vp);
         print("after_unbind.bound", e.runtime().boundCount());
         print("after_unbind.profiles", e.runtime().profileCount());
         report("after_unbind.secret", inside(ns.get("a"), vp, "open", "/srv/secret/key"));
@@ -168,5 +169,24 @@ public final class EnforcementGuestMain {
         ns.values().forEach(h -> h.process().destroyForcibly());
         ctl.process().destroyForcibly();
         BpfRuntime.class.getName();
+    }
+
+    /**
+     * A denial still in the ring buffer when its namespace is unbound (the order `varmor run` closes in: the
+     * binding, then the watch) keeps naming its rule.
+     */
+    private static void lateEvents(BpfEnforcer e, String vp) throws Exception {
+        Guest.Holder h = Guest.holder("late", SETUP);
+        EnforcerProfile prof = Guest.compile(e, "late", POLICIES.get("a"));
+        TargetBinding tb = new TargetBinding(prof.fileName().replace(".bpf.json", ""), h.mntns(), 0, h.pid(),
+                System.currentTimeMillis(), Guest.attrs("late"));
+        Guest.Events ev = new Guest.Events();
+        AutoCloseable watch = e.observe(tb, ev.list::add);
+        AutoCloseable applied = e.apply(prof, tb);
+        report("late.sa_token", inside(h, vp, "open", TOKEN));
+        applied.close();
+        watch.close();
+        ev.print("late");
+        h.process().destroyForcibly();
     }
 }
