@@ -19,6 +19,8 @@
  *   vprobe bench OP N [ARG]           N iterations of open_close FILE | exec | connect | mixed FILE: "ok NS_PER_OP"
  *   vprobe exec PATH [ARG..]          execv(2) (in a batch: the program's exit code is the result)
  *   vprobe cap NAME [ARG]             one operation that needs capability NAME (see do_cap)
+ *   vprobe hold DIR                   (run under unshare -m) prepares mounts for the umount and cgroup actions of
+ *                                     the differential test, prints READY and waits to be killed
  *   vprobe batch OP.. [';;' OP..]..   each operation in its own forked child, one line per operation:
  *                                     "R <index> <code>": 0 = allowed, else the errno (EPERM 1, EACCES 13, …)
  *   open modes also accept c (O_WRONLY|O_CREAT).
@@ -376,6 +378,35 @@ static int do_cap(const char *name, const char *arg)
 	}
 	if (!strcmp(name, "kill") && arg) /* signal 0 to a process of another user */
 		return report(kill(atoi(arg), 0));
+	if (!strcmp(name, "dac_read_search") && arg) { /* open_by_handle_at has no other capability to fall back on */
+		struct {
+			struct file_handle h;
+			unsigned char bytes[MAX_HANDLE_SZ];
+		} fh;
+		int mnt_id;
+		fh.h.handle_bytes = MAX_HANDLE_SZ;
+		if (name_to_handle_at(AT_FDCWD, arg, &fh.h, &mnt_id, 0) < 0)
+			return 3;
+		char dir[256];
+		snprintf(dir, sizeof(dir), "%s", arg);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir)
+			*slash = 0;
+		int mfd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (mfd < 0)
+			return 3;
+		int fd = open_by_handle_at(mfd, &fh.h, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+		return report(fd);
+	}
+	if (!strcmp(name, "sys_time")) { /* set the clock to what it reads */
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		return report(clock_settime(CLOCK_REALTIME, &t));
+	}
+	if (!strcmp(name, "sys_tty_config")) /* no controlling terminal here, so nothing is hung up */
+		return report(vhangup());
 	if (!strcmp(name, "setuid"))
 		return report(setuid(1));
 	if (!strcmp(name, "setgid"))
@@ -476,6 +507,24 @@ static int do_cap(const char *name, const char *arg)
 
 static int dispatch(int argc, char **argv);
 
+/* A target mount namespace for the differential test: everything in one static process, cheap under emulation. */
+static int do_hold(const char *dir)
+{
+	char um[256];
+	snprintf(um, sizeof(um), "%s/um", dir);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mount("/proc/sys", "/proc/sys", NULL, MS_BIND, NULL) < 0 ||
+	    mount("/sys/kernel", "/sys/kernel", NULL, MS_BIND, NULL) < 0 || mount("none", um, "tmpfs", 0, NULL) < 0 ||
+	    mount("none", "/sys/fs/cgroup", "tmpfs", 0, NULL) < 0 || mkdir("/sys/fs/cgroup/x", 0755) < 0)
+		return report(-1);
+	int fd = open("/sys/fs/cgroup/x/release_agent", O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		return report(fd);
+	close(fd);
+	printf("READY\n");
+	for (;;)
+		pause();
+}
+
 /* Runs each ';;'-separated operation in a forked child; prints "R <index> <code>". */
 static int do_batch(int argc, char **argv)
 {
@@ -510,6 +559,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (!strcmp(argv[1], "batch"))
 		return do_batch(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "hold") && argc == 3)
+		return do_hold(argv[2]);
 	return dispatch(argc, argv);
 }
 

@@ -26,4 +26,18 @@ final class Fixtures {
             return s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
     }
+
+    /**
+     * A lab shell script that runs {@code argv} in a private mount namespace with a writable overlay on /etc (the
+     * host root is read-only in the guest), after {@code prelude} (shell commands; may be empty).
+     */
+    static String inPrivateEtc(String prelude, List<String> argv) {
+        StringBuilder q = new StringBuilder();
+        for (String a : argv) {
+            q.append(" '").append(a.replace("'", "'\\''")).append("'");
+        }
+        return "set -e; mkdir -p /run/etc-up /run/etc-work; " + prelude
+                + "exec unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc-up,workdir=/run/etc-work /etc "
+                + "&& exec \"$@\"' sh" + q;
+    }
 }
