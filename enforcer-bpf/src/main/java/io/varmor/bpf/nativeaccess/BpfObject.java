@@ -94,6 +94,14 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /** {@link #load()} without libbpf's own stderr messages (for probes whose failure is an expected answer). */
+    public void loadQuietly() {
+        Native.quietly(() -> {
+            load();
+            return null;
+        });
+    }
+
     private BpfException diagnose(int errno) {
         List<String> wanted = new ArrayList<>(programNames());
         wanted.removeAll(disabled);
