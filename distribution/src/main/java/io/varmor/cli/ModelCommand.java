@@ -11,13 +11,18 @@ import io.varmor.core.events.EventPipeline;
 import io.varmor.core.model.BehaviorRecorder;
 import io.varmor.core.model.ModelPolicies;
 import io.varmor.core.plugin.Plugins;
+import io.varmor.core.spi.EnforcementException;
 import io.varmor.core.spi.EventSink;
+import io.varmor.core.spi.SyscallRecorderProvider;
+import io.varmor.core.spi.TargetBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,11 +46,21 @@ final class ModelCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where to write <name>.model.yaml and <name>.policy.yaml.")
     Path out;
 
+    @Option(names = "--enforcer", defaultValue = "Seccomp", paramLabel = "E",
+            description = "Enforcers that record (vArmor's names, combinable: Seccomp, AppArmor, BPF, AppArmorSeccomp, …; "
+                    + "default: ${DEFAULT-VALUE}). The policy enforces the allow-lists of those that generate one "
+                    + "(Seccomp, AppArmor); BPF records into the model only.")
+    String enforcer;
+
     @Option(names = "--observe", description = "Make the generated policy allow and report violations (allowViolations) instead of denying them.")
     boolean observe;
 
     @Parameters(arity = "1..*", paramLabel = "CMD")
     List<String> command;
+
+    /** What varmor-exec calls after the target is bound and before it executes the command. */
+    static final List<String> LAUNCHER_SYSCALLS = List.of("prctl", "seccomp", "landlock_create_ruleset",
+            "landlock_add_rule", "landlock_restrict_self");
 
     static Duration parseDuration(String s) {
         String t = s.trim().toLowerCase();
@@ -72,10 +87,10 @@ final class ModelCommand implements Callable<Integer> {
                 spec:
                   target: {kind: Pod, name: %s}
                   policy:
-                    enforcer: Seccomp
+                    enforcer: %s
                     mode: BehaviorModeling
                     modelingOptions: {duration: 1}
-                """.formatted(name, name);
+                """.formatted(name, name, enforcer);
         CompiledPolicy compiled;
         try {
             compiled = Cli.compiler(plugins).compileText(policyYaml).get(0);
@@ -94,28 +109,83 @@ final class ModelCommand implements Callable<Integer> {
         long started = System.nanoTime();
         NodeProbe probe = new NodeProbe();
         probe.mountMissingFilesystems();
+        // Seccomp's log path can lose records under load; a lossless recorder (BPF: a per-namespace syscall bitmap,
+        // which loads wherever raw tracepoints do) records every syscall of the target without a record per call.
+        SyscallRecorderProvider.Recorder lossless = compiled.artifacts().containsKey("Seccomp") ? losslessRecorder() : null;
+        List<String> losslessSeen = new ArrayList<>();
         try (EventPipeline pipeline = new EventPipeline(1 << 16, sinks)) {
+            java.util.function.Function<TargetBinding, AutoCloseable> onBound = lossless == null ? null : t -> {
+                lossless.watch(t.mountNamespaceId());
+                return () -> {
+                    losslessSeen.addAll(lossless.syscalls(t.mountNamespaceId()));
+                    lossless.unwatch(t.mountNamespaceId());
+                };
+            };
             LocalRunner.Options o = new LocalRunner.Options(Shim.locate(), List.of(), false,
                     Path.of(System.getenv().getOrDefault("VARMOR_RUN_DIR", "/run/varmor/runs")), System.err,
-                    duration == null ? null : parseDuration(duration), untilStable == null ? null : recorder::converged);
+                    duration == null ? null : parseDuration(duration), untilStable == null ? null : recorder::converged,
+                    onBound);
             code = new LocalRunner(plugins, probe.probe()).run(compiled, command, o, pipeline);
             if (pipeline.dropped() > 0) {
                 System.err.println("varmor: WARNING " + pipeline.dropped() + " behaviour events were dropped; the model is incomplete");
+            }
+        } finally {
+            if (lossless != null) {
+                lossless.close();
             }
         }
         if (code == LocalRunner.EXIT_VARMOR_FAILED) {
             return code;
         }
+        // merged after the log path has been drained, so the count below is what the log path really missed;
+        // varmor-exec's own calls between binding and exec (installing the filter) are left to the log path
+        losslessSeen.removeAll(LAUNCHER_SYSCALLS);
+        List<String> unlogged = losslessSeen.stream().filter(ModelPolicies.SECCOMP_BASE::contains).toList();
+        losslessSeen.removeAll(unlogged); // allowed without logging while modelling, so never in the log path
+        int onlyLossless = recorder.addSyscalls(losslessSeen);
+        recorder.addSyscalls(unlogged);
         DynamicResult result = recorder.snapshot();
+        String profileName = compiled.ir().profileName();
+        Map<String, String> generated = new TreeMap<>();
+        for (String id : compiled.artifacts().keySet()) {
+            if (id.equals("Seccomp")) {
+                continue;
+            }
+            plugins.enforcer(id).flatMap(e -> e.profileFromModel(profileName, result)).ifPresentOrElse(
+                    text -> generated.put(id, text),
+                    () -> System.err.println("varmor: " + id + " recorded into the model but generates no allow-list"));
+        }
+        boolean seccomp = compiled.artifacts().containsKey("Seccomp");
         Files.createDirectories(out);
         Path modelFile = out.resolve(name + ".model.yaml");
         Path policyFile = out.resolve(name + ".policy.yaml");
-        Files.writeString(modelFile, Manifests.toYaml(ModelPolicies.model(compiled.ir().profileName(), "local", result)));
-        Files.writeString(policyFile, Manifests.toYaml(ModelPolicies.defenseInDepth(name, "local", result, observe)));
+        Files.writeString(modelFile, Manifests.toYaml(ModelPolicies.model(profileName, "local", result)));
+        if (!seccomp && generated.isEmpty()) {
+            System.err.println("varmor: wrote " + modelFile + "; no policy, since no selected enforcer generates allow-lists");
+            return 0;
+        }
+        Files.writeString(policyFile, Manifests.toYaml(ModelPolicies.defenseInDepth(name, "local", result, seccomp,
+                generated, observe)));
         int syscalls = result.seccomp() == null ? 0 : result.seccomp().syscalls().size();
-        System.err.printf("varmor: modelled %s in %.1f s: %d events, %d distinct syscalls; command exited %d%n",
-                String.join(" ", command), (System.nanoTime() - started) / 1e9, recorder.eventCount(), syscalls, code);
+        System.err.printf("varmor: modelled %s in %.1f s: %d events, %d distinct syscalls%s; command exited %d%n",
+                String.join(" ", command).replace('\n', ' '), (System.nanoTime() - started) / 1e9, recorder.eventCount(),
+                syscalls, lossless == null ? "" : " (" + onlyLossless + " seen only by the lossless recorder)", code);
         System.err.println("varmor: wrote " + modelFile + " and " + policyFile);
         return 0;
+    }
+
+    /** The first lossless syscall recorder that starts on this node, or null (saying why). */
+    private static SyscallRecorderProvider.Recorder losslessRecorder() {
+        for (SyscallRecorderProvider p : java.util.ServiceLoader.load(SyscallRecorderProvider.class)) {
+            try {
+                SyscallRecorderProvider.Recorder r = p.start();
+                System.err.println("varmor: lossless syscall recording with " + p.id());
+                return r;
+            } catch (EnforcementException | RuntimeException e) {
+                System.err.println("varmor: " + p.id() + " cannot record here (" + e.getMessage()
+                        + "); syscalls come from Seccomp's log only");
+            }
+        }
+        return null;
     }
 }

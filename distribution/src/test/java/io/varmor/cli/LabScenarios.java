@@ -11,9 +11,13 @@ import java.util.List;
 /**
  * Runs inside the kernel lab guest: executes {@code varmor run} scenarios in one JVM (JVM start-up under emulation
  * is the expensive part) and prints one {@code RESULT <name> <exit> <events-file>} line per scenario for the host
- * test to assert on. Arguments: groups of {@code name policy cmd...} separated by {@code ;;}.
+ * test to assert on. Arguments: groups of {@code name policy cmd...} separated by {@code ;;}. A policy of the form
+ * {@code @model:ENFORCER} runs {@code varmor model --enforcer ENFORCER} instead, writing
+ * {@code /tmp/varmor-lab-model/<name>.policy.yaml} for later scenarios.
  */
 public final class LabScenarios {
+    static final String MODEL_DIR = "/tmp/varmor-lab-model";
+
     private LabScenarios() {}
 
     public static void main(String[] args) throws Exception {
@@ -35,7 +39,9 @@ public final class LabScenarios {
             String name = g.get(0);
             Path events = dir.resolve(name + ".jsonl");
             Files.deleteIfExists(events);
-            List<String> cli = new ArrayList<>(List.of("run", "--policy", g.get(1), "--events", events.toString(), "--"));
+            List<String> cli = new ArrayList<>(g.get(1).startsWith("@model:")
+                    ? List.of("model", "--enforcer", g.get(1).substring(7), "--name", name, "--out", MODEL_DIR, "--")
+                    : List.of("run", "--policy", g.get(1), "--events", events.toString(), "--"));
             cli.addAll(g.subList(2, g.size()));
             PrintStream err = System.err;
             ByteArrayOutputStream buf = new ByteArrayOutputStream();

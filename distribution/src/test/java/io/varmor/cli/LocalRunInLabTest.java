@@ -60,13 +60,16 @@ class LocalRunInLabTest {
         scenario(args, "bpf-tmp-write-allowed", bpf, "touch", "/tmp/varmor-lab-bpf");
         scenario(args, "bpf-shell-denied", bpf, "sh", "-c", "true");
         scenario(args, "bpf-id-allowed", bpf, "id", "-un");
+        String learned = LabScenarios.MODEL_DIR + "/aa-model.policy.yaml";
+        scenario(args, "aa-model", "@model:AppArmor", "cat", "/etc/os-release");
+        scenario(args, "aa-model-replay", learned, "cat", "/etc/os-release");
+        scenario(args, "aa-model-other-exec", learned, "id", "-un");
+        scenario(args, "aa-model-other-file", learned, "cat", "/etc/hostname");
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
-        String script = "set -e; mkdir -p /run/secrets/kubernetes.io/serviceaccount /run/etc-up /run/etc-work; "
-                + "echo lab-token > " + TOKEN + "; "
-                + "exec unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc-up,workdir=/run/etc-work /etc "
-                + "&& exec \"$@\"' sh " + quote(java);
+        String script = Fixtures.inPrivateEtc("mkdir -p /run/secrets/kubernetes.io/serviceaccount; echo lab-token > "
+                + TOKEN + "; ", java);
         Result r = lab.run(script, Duration.ofMinutes(8), Path.of("/"));
         guestLog = r.stdout() + "\n" + r.stderr();
         outcomes = new LinkedHashMap<>();
@@ -85,7 +88,7 @@ class LocalRunInLabTest {
             }
             outcomes.put(f[1], new Outcome(Integer.parseInt(f[2]), events));
         }
-        assertEquals(17, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
+        assertEquals(21, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
     }
 
     private static void scenario(List<String> args, String name, String policy, String... cmd) {
@@ -95,14 +98,6 @@ class LocalRunInLabTest {
         args.add(name);
         args.add(policy);
         args.addAll(List.of(cmd));
-    }
-
-    private static String quote(List<String> argv) {
-        StringBuilder sb = new StringBuilder();
-        for (String a : argv) {
-            sb.append(" '").append(a.replace("'", "'\\''")).append("'");
-        }
-        return sb.toString();
     }
 
     static void assertDenied(String name, String rule) {
@@ -174,5 +169,19 @@ class LocalRunInLabTest {
     void rulesScopedToBashApplyOnlyUnderBash() {
         assertDenied("bash-child-denied", "mitigate-sa-leak");
         assertAllowed("cat-direct-allowed");
+    }
+
+    @Test
+    void aModelLearnedInAppArmorComplainModeBecomesADenyByDefaultProfile() throws Exception {
+        assertEquals(0, outcomes.get("aa-model").exit(), guestLog);
+        assertAllowed("aa-model-replay");
+        Outcome exec = outcomes.get("aa-model-other-exec");
+        assertEquals(126, exec.exit(), "an executable never seen while learning is denied\n" + guestLog);
+        assertTrue(exec.events().stream().anyMatch(e -> e.get("enforcer").asText().equals("AppArmor")
+                && e.get("action").asText().equals("DENIED")), exec.events().toString());
+        Outcome file = outcomes.get("aa-model-other-file");
+        assertEquals(1, file.exit(), "a file never read while learning is denied\n" + guestLog);
+        assertTrue(file.events().stream().anyMatch(e -> e.get("action").asText().equals("DENIED")
+                && e.path("event").path("name").asText().equals("/etc/hostname")), file.events().toString());
     }
 }

@@ -68,6 +68,20 @@ class ModelCommandTest {
     }
 
     @Test
+    void aBurstOfSyscallsLosesNothing() throws Exception {
+        // 200,000 logged getppid calls flood the Seccomp log path; the syscall after them must still be in the model
+        CliTest.Run r = CliTest.run("model", "--name", "burst", "--out", dir.toString(), "--", "python3", "-c",
+                "import os\nfor _ in range(200000): os.getppid()\nos.sched_yield()");
+        assertEquals(0, r.exit(), r.err());
+        io.varmor.testkit.KernelRequirement.assumeOrFail(r.err().contains("lossless syscall recording with bpf-sysrec"),
+                "the BPF syscall recorder did not start here: " + r.err());
+        ArmorProfileModel m = Manifests.parseOne(Files.readString(dir.resolve("burst.model.yaml")), ArmorProfileModel.class);
+        List<String> syscalls = m.data().dynamicResult().seccomp().syscalls();
+        assertTrue(syscalls.contains("getppid") && syscalls.contains("sched_yield"), syscalls.toString());
+        System.out.println("[model burst] " + r.err().lines().filter(l -> l.contains("modelled")).findFirst().orElse(""));
+    }
+
+    @Test
     void durationStopsALongRunningCommand() {
         long t0 = System.nanoTime();
         CliTest.Run r = CliTest.run("model", "--name", "sleeper", "--duration", "2s", "--out", dir.toString(), "--", "sleep", "60");

@@ -95,6 +95,12 @@ public final class AppArmorEnforcer implements Enforcer {
      * Loads (or replaces) the profile before the target executes. Closing the handle removes the profile once no
      * binding uses it any more.
      */
+    /** A deny-by-default profile from a behaviour model (AppArmor complain records and BPF complain events). */
+    @Override
+    public Optional<String> profileFromModel(String profileName, io.varmor.api.model.DynamicResult model) {
+        return Optional.of(ModelProfile.render(profileName, model));
+    }
+
     @Override
     public Applied apply(EnforcerProfile profile, TargetBinding target) throws EnforcementException {
         String name = profileName(profile);

@@ -182,6 +182,32 @@ class ParserHostTest {
     }
 
     @Test
+    void profilesGeneratedFromABehaviourModelCompileAndListOnlyWhatWasSeen() throws Exception {
+        var model = new io.varmor.api.model.DynamicResult(
+                new io.varmor.api.model.AppArmorResult(List.of("varmor-local-m"), List.of("/usr/bin/cat", "/usr/bin/we ird"),
+                        List.of(new io.varmor.api.model.FileAccess("/etc/os-release", null, List.of("r"), null),
+                                new io.varmor.api.model.FileAccess("/usr/lib/x86_64-linux-gnu/**", null, List.of("r", "m"), null),
+                                new io.varmor.api.model.FileAccess("/tmp/**", null, List.of("w", "a"), null)),
+                        List.of("chown"), new io.varmor.api.model.AppArmorNetworks(
+                                List.of(new io.varmor.api.model.SocketUse("inet", "stream", null)), List.of()),
+                        List.of(new io.varmor.api.model.PeerAccess("unconfined", List.of("read"))), List.of(), List.of()),
+                new io.varmor.api.model.BpfResult(List.of("/usr/bin/id"),
+                        List.of(new io.varmor.api.model.FileAccess("/etc/passwd", null, List.of("read"), null)),
+                        List.of("net_bind_service"), new io.varmor.api.model.BpfNetwork(
+                                List.of(new io.varmor.api.model.SocketUse("10", "2", "0")), List.of()), List.of(), List.of()),
+                null);
+        String text = Policies.ENFORCER.profileFromModel("varmor-local-m", model).orElseThrow();
+        assertEquals(text, Policies.ENFORCER.profileFromModel("varmor-local-m", model).orElseThrow(), "deterministic");
+        for (String line : List.of("/usr/bin/cat rix,", "\"/usr/bin/we ird\" rix,", "/usr/bin/id rix,", "/etc/os-release r,",
+                "/etc/passwd r,", "/usr/lib/x86_64-linux-gnu/** rm,", "/tmp/** w,", "capability chown,",
+                "capability net_bind_service,", "network inet stream,", "network inet6 dgram,", "ptrace (read) peer=unconfined,")) {
+            assertTrue(text.contains("  " + line + "\n"), line + " in\n" + text);
+        }
+        assertTrue(!text.contains("\n  file,") && !text.contains("mount"), "deny-by-default: no blanket or mount rules\n" + text);
+        assertAllCompile(Map.of("model", text));
+    }
+
+    @Test
     void brokenRawRuleIsTracedBackToItsPolicyField() throws Exception {
         HostParser parser = HostParser.require();
         var ir = Policies.enhance("""

@@ -51,10 +51,16 @@ public final class LocalRunner {
      * @param maxDuration stop the command (SIGTERM, then SIGKILL after 5 s) after this long; null: no limit
      * @param stopWhen stop the command when this becomes true (polled); null: never
      */
+    /**
+     * @param onBound called once the target is bound and before its first instruction runs (e.g. to start a
+     *                recorder for its mount namespace); the returned handle is closed when the run ends, before the
+     *                enforcers are released. May be null.
+     */
     public record Options(Path shim, List<String> enforcers, boolean allowPartial, Path runDir, PrintStream status,
-                          java.time.Duration maxDuration, java.util.function.BooleanSupplier stopWhen) {
+                          java.time.Duration maxDuration, java.util.function.BooleanSupplier stopWhen,
+                          java.util.function.Function<TargetBinding, AutoCloseable> onBound) {
         public Options(Path shim, List<String> enforcers, boolean allowPartial, Path runDir, PrintStream status) {
-            this(shim, enforcers, allowPartial, runDir, status, null, null);
+            this(shim, enforcers, allowPartial, runDir, status, null, null, null);
         }
     }
 
@@ -168,6 +174,9 @@ public final class LocalRunner {
                     o.status().println("varmor: " + e.getMessage());
                     ch.write(ByteBuffer.wrap("no\n".getBytes(StandardCharsets.US_ASCII)));
                     return waitQuietly(p, EXIT_VARMOR_FAILED);
+                }
+                if (o.onBound() != null) {
+                    undo.push(o.onBound().apply(target));
                 }
                 ch.write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.US_ASCII)));
             }

@@ -10,6 +10,8 @@ import io.varmor.api.model.BpfResult;
 import io.varmor.api.model.DynamicResult;
 import io.varmor.api.model.Egress;
 import io.varmor.api.model.FileAccess;
+import io.varmor.api.model.PeerAccess;
+import io.varmor.api.model.SignalAccess;
 import io.varmor.api.model.SeccompResult;
 import io.varmor.api.model.SocketUse;
 import io.varmor.core.spi.Modeler;
@@ -37,6 +39,14 @@ public final class BehaviorRecorder implements Modeler {
     private final SortedMap<String, SortedSet<Integer>> egresses = new TreeMap<>();
     private final SortedSet<String> ptraces = new TreeSet<>();
     private final SortedSet<String> mounts = new TreeSet<>();
+    private final SortedSet<String> aaProfiles = new TreeSet<>();
+    private final SortedSet<String> aaExecutions = new TreeSet<>();
+    private final SortedMap<String, SortedSet<String>> aaFiles = new TreeMap<>();
+    private final SortedSet<String> aaCapabilities = new TreeSet<>();
+    private final SortedSet<String> aaSockets = new TreeSet<>();
+    private final SortedMap<String, SortedSet<String>> aaPtraces = new TreeMap<>();
+    private final SortedMap<String, SortedSet<String>> aaSignals = new TreeMap<>();
+    private final SortedSet<String> aaUnhandled = new TreeSet<>();
     private final AtomicLong events = new AtomicLong();
     private volatile long lastNewNanos = System.nanoTime();
     private final java.time.Duration window;
@@ -56,7 +66,9 @@ public final class BehaviorRecorder implements Modeler {
         Map<String, Object> ev = e.event() == null ? Map.of() : e.event();
         boolean added = false;
         Object op = ev.get("operation");
-        if (ev.get("syscall") != null) {
+        if ("AppArmor".equals(e.enforcer())) {
+            added = appArmor(e.profileName(), ev);
+        } else if (ev.get("syscall") != null) {
             added = syscalls.add(ev.get("syscall").toString());
         } else if ("Bprm".equals(op) || "Exec".equals(op)) {
             added = executions.add(String.valueOf(ev.get("path")));
@@ -87,13 +99,95 @@ public final class BehaviorRecorder implements Modeler {
         }
     }
 
-    /** Adds syscalls observed by other means (e.g. a lossless per-namespace syscall bitmap). */
-    public synchronized void addSyscalls(Collection<String> names) {
+    /** File operations of AppArmor audit records (their requested masks say which permissions). */
+    private static final Set<String> AA_FILE_OPS = Set.of("open", "mknod", "unlink", "rename_src", "rename_dest", "link",
+            "symlink", "truncate", "chmod", "chown", "file_mmap", "file_lock", "file_perm", "file_receive", "file_inherit",
+            "mkdir", "rmdir", "getattr", "setattr");
+
+    /** An AppArmor complain (or audit) record, recorded in vArmor's {@code dynamicResult.appArmor} shape. */
+    private boolean appArmor(String profile, Map<String, Object> ev) {
+        String op = String.valueOf(ev.get("operation"));
+        String name = ev.get("name") == null ? null : ev.get("name").toString();
+        String mask = ev.get("requestedMask") == null ? "" : ev.get("requestedMask").toString();
+        boolean added = profile != null && aaProfiles.add(profile);
+        if (op.equals("exec") && name != null) {
+            added |= aaExecutions.add(name);
+        } else if (AA_FILE_OPS.contains(op) && name != null) {
+            SortedSet<String> perms = new TreeSet<>();
+            for (char c : mask.toCharArray()) {
+                switch (c) {
+                    case 'r' -> perms.add("r");
+                    case 'w', 'c', 'd' -> perms.add("w");
+                    case 'a' -> perms.add("a");
+                    case 'm' -> perms.add("m");
+                    case 'k' -> perms.add("k");
+                    case 'l' -> perms.add("l");
+                    default -> { }
+                }
+            }
+            if (perms.contains("w")) {
+                perms.remove("a"); // AppArmor rules take w or a, and w covers appending
+            }
+            boolean readOnly = perms.stream().allMatch(p -> p.equals("r") || p.equals("m"));
+            SortedSet<String> set = aaFiles.computeIfAbsent(PathGeneralizer.generalize(name, readOnly), k -> new TreeSet<>());
+            added |= set.addAll(perms);
+            if (op.startsWith("rename") || op.equals("link")) {
+                Object other = ev.get("name2");
+                if (other != null) {
+                    added |= aaFiles.computeIfAbsent(PathGeneralizer.generalize(other.toString(), false),
+                            k -> new TreeSet<>()).add("w");
+                }
+            }
+        } else if (op.equals("capable") && name != null) {
+            added |= aaCapabilities.add(name);
+        } else if (ev.get("netFamily") != null) {
+            added |= aaSockets.add(ev.get("netFamily") + "/" + (ev.get("netSockType") == null ? "" : ev.get("netSockType"))
+                    + "/" + (ev.get("netProtocol") == null ? "" : ev.get("netProtocol")));
+        } else if (op.equals("ptrace")) {
+            added |= aaPtraces.computeIfAbsent(String.valueOf(ev.get("peer")), k -> new TreeSet<>()).add(mask);
+        } else if (op.equals("signal")) {
+            added |= aaSignals.computeIfAbsent(ev.get("peer") + "|" + mask, k -> new TreeSet<>())
+                    .add(String.valueOf(ev.get("signal")));
+        } else {
+            added |= aaUnhandled.add(op);
+        }
+        return added;
+    }
+
+    private AppArmorResult appArmorSnapshot() {
+        if (aaProfiles.isEmpty() && aaExecutions.isEmpty() && aaFiles.isEmpty() && aaCapabilities.isEmpty()
+                && aaSockets.isEmpty() && aaPtraces.isEmpty() && aaSignals.isEmpty() && aaUnhandled.isEmpty()) {
+            return null;
+        }
+        List<FileAccess> fileList = new ArrayList<>();
+        aaFiles.forEach((path, perms) -> fileList.add(new FileAccess(path, null, List.copyOf(perms), null)));
+        List<SocketUse> socketList = new ArrayList<>();
+        for (String s : aaSockets) {
+            String[] f = s.split("/", -1);
+            socketList.add(new SocketUse(f[0], f[1].isEmpty() ? null : f[1], f[2].isEmpty() ? null : f[2]));
+        }
+        List<PeerAccess> ptraceList = new ArrayList<>();
+        aaPtraces.forEach((peer, perms) -> ptraceList.add(new PeerAccess(peer, List.copyOf(perms))));
+        List<SignalAccess> signalList = new ArrayList<>();
+        aaSignals.forEach((key, sigs) -> {
+            String[] f = key.split("\\|", -1);
+            signalList.add(new SignalAccess(f[0], List.of(f[1]), List.copyOf(sigs)));
+        });
+        return new AppArmorResult(List.copyOf(aaProfiles), List.copyOf(aaExecutions), fileList,
+                List.copyOf(aaCapabilities), new AppArmorNetworks(socketList, List.of()), ptraceList, signalList,
+                List.copyOf(aaUnhandled));
+    }
+
+    /** Adds syscalls observed by other means (e.g. a lossless per-namespace syscall bitmap); returns how many were new. */
+    public synchronized int addSyscalls(Collection<String> names) {
+        int added = 0;
         for (String n : names) {
             if (syscalls.add(n)) {
+                added++;
                 lastNewNanos = System.nanoTime();
             }
         }
+        return added;
     }
 
     public long eventCount() {
@@ -131,7 +225,7 @@ public final class BehaviorRecorder implements Modeler {
                 : new BpfResult(List.copyOf(executions), fileList, List.copyOf(capabilities),
                         new BpfNetwork(socketList, egressList), ptraceList, mountList);
         SeccompResult seccomp = syscalls.isEmpty() ? null : new SeccompResult(List.copyOf(syscalls));
-        return new DynamicResult(null, bpf, seccomp);
+        return new DynamicResult(appArmorSnapshot(), bpf, seccomp);
     }
 
     /** Set-union of two results (replicas, nodes, runs). */

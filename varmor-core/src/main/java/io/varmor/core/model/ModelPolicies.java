@@ -8,6 +8,7 @@ import io.varmor.api.meta.ObjectMeta;
 import io.varmor.api.model.ArmorProfileModelData;
 import io.varmor.api.model.ArmorProfileModelStatus;
 import io.varmor.api.model.DynamicResult;
+import io.varmor.api.policy.AppArmorProfile;
 import io.varmor.api.policy.DefenseInDepth;
 import io.varmor.api.policy.Policy;
 import io.varmor.api.policy.SeccompProfile;
@@ -50,11 +51,21 @@ public final class ModelPolicies {
         return Manifests.toPrettyJson(profile) + "\n";
     }
 
-    /** A DefenseInDepth policy enforcing the model's allow-lists (Seccomp today). */
-    public static VarmorPolicy defenseInDepth(String name, String namespace, DynamicResult result, boolean allowViolations) {
-        DefenseInDepth did = new DefenseInDepth(null, new SeccompProfile("Custom", seccompAllowList(result), null), null,
-                allowViolations ? Boolean.TRUE : null);
-        Policy policy = new Policy("Seccomp", "DefenseInDepth", null, null, did, null);
+    /**
+     * A DefenseInDepth policy enforcing a model's allow-lists: the Seccomp allow-list when {@code seccomp} is set,
+     * and the given custom profiles of other enforcers (enforcer id → profile text, e.g. AppArmor's).
+     */
+    public static VarmorPolicy defenseInDepth(String name, String namespace, DynamicResult result, boolean seccomp,
+                                              Map<String, String> customProfiles, boolean allowViolations) {
+        String aaText = customProfiles.get("AppArmor");
+        AppArmorProfile aa = aaText == null ? null : new AppArmorProfile("Custom", aaText, null);
+        SeccompProfile sc = seccomp ? new SeccompProfile("Custom", seccompAllowList(result), null) : null;
+        String enforcer = (aa != null ? "AppArmor" : "") + (sc != null ? "Seccomp" : "");
+        if (enforcer.isEmpty()) {
+            throw new IllegalArgumentException("no enforcer can generate a profile from this model");
+        }
+        DefenseInDepth did = new DefenseInDepth(aa, sc, null, allowViolations ? Boolean.TRUE : null);
+        Policy policy = new Policy(enforcer, "DefenseInDepth", null, null, did, null);
         return new VarmorPolicy(Resource.API_VERSION, "VarmorPolicy",
                 new ObjectMeta(name, null, namespace, null, null, null, null, null, null, null, null, null, null, null),
                 new VarmorPolicySpec(new Target("Pod", name, null, null), policy, null), null);

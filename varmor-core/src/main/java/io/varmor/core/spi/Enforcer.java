@@ -51,6 +51,15 @@ public interface Enforcer {
     /** Translates the IR into this enforcer's artefact. Pure: same IR, same bytes. */
     EnforcerProfile compile(PolicyIR ir);
 
+    /**
+     * The deny-by-default profile this enforcer would enforce for a learned model: the {@code customProfile} text of
+     * a DefenseInDepth policy (spec §6.2), for the profile named {@code profileName}. Empty when this enforcer does
+     * not generate profiles from models.
+     */
+    default Optional<String> profileFromModel(String profileName, io.varmor.api.model.DynamicResult model) {
+        return Optional.empty();
+    }
+
     /** Whether this enforcer can enforce on the node described, and why not. */
     default Availability availability(NodeCapabilities node) {
         return Availability.unavailable(id() + ": enforcement on a node is not implemented yet (compile only)");
