@@ -27,6 +27,7 @@ public final class Agent implements AutoCloseable {
     private ContainerMonitor monitor;
     private ContainerBinder binder;
     private ViolationEvents events;
+    private BehaviorCollector modeller;
     private HttpEndpoint readiness;
     private volatile boolean ready;
 
@@ -51,11 +52,13 @@ public final class Agent implements AutoCloseable {
         events = new ViolationEvents(client, cfg.nodeName, cfg.eventBurst, cfg.eventRefill.toMillis(), System::currentTimeMillis);
         List<EventSink> sinks = new ArrayList<>(extraSinks);
         sinks.add(events);
+        modeller = new BehaviorCollector(cfg.nodeName, reporter, cfg.clock, cfg.modelingCheck);
+        sinks.add(modeller);
         EventEnricher[] enricher = new EventEnricher[1];
         EventSink sink = e -> enricher[0].accept(e);
         binder = new ContainerBinder(plugins, sink, cfg.nodeName);
         NodeEnforcement enforcement = new NodeEnforcement(plugins, caps, cfg.enabledEnforcers, new SeccompProfiles(cfg.seccompDir));
-        sync = new ProfileSync(client, enforcement, binder, reporter);
+        sync = new ProfileSync(client, enforcement, binder, reporter).modeller(modeller);
         if (cfg.discoverContainers) {
             monitor = new ContainerMonitor(client, cfg.nodeName, new ProcScanner(cfg.procRoot), new RuntimeBundles(cfg.runtimeRoots), cfg.cgroupRoot,
                     cfg.serverSideNodeFilter);
@@ -101,6 +104,10 @@ public final class Agent implements AutoCloseable {
         return events;
     }
 
+    public BehaviorCollector modeller() {
+        return modeller;
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -126,6 +133,9 @@ public final class Agent implements AutoCloseable {
         }
         if (events != null) {
             events.close();
+        }
+        if (modeller != null) {
+            modeller.close();
         }
     }
 }

@@ -23,6 +23,8 @@ public final class AgentConfig {
     Duration coalesce = Duration.ofMillis(200);
     Duration backoffBase = Duration.ofSeconds(1);
     Duration rescan = Duration.ofSeconds(2);
+    Duration modelingCheck = Duration.ofSeconds(30);
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
     int eventBurst = 10;
     Duration eventRefill = Duration.ofSeconds(10);
     int readinessPort = 9580;
@@ -75,6 +77,13 @@ public final class AgentConfig {
     }
 
     /** Full {@code /proc} rescan period (default 2 s; new cgroups are caught at once by inotify). */
+    /** How often finished behaviour-modelling runs are looked for (vArmor: 30 s), and the clock they are timed by. */
+    public AgentConfig modeling(Duration check, java.util.function.LongSupplier millisClock) {
+        modelingCheck = check;
+        clock = millisClock;
+        return this;
+    }
+
     public AgentConfig rescan(Duration v) {
         rescan = v;
         return this;

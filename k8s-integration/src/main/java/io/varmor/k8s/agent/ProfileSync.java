@@ -35,6 +35,14 @@ public final class ProfileSync implements AutoCloseable {
     private final Map<ProfileRef, NodeEnforcement.Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, EventEnricher.Owner> owners = new ConcurrentHashMap<>();
 
+    private volatile BehaviorCollector modeller;
+
+    /** Records behaviour for profiles in BehaviorModeling mode. */
+    public ProfileSync modeller(BehaviorCollector c) {
+        this.modeller = c;
+        return this;
+    }
+
     public ProfileSync(KubernetesClient client, NodeEnforcement enforcement, ContainerBinder binder, StatusReporter reporter) {
         this.enforcement = enforcement;
         this.binder = binder;
@@ -95,6 +103,9 @@ public final class ProfileSync implements AutoCloseable {
             }
             owners.remove(ref.name());
             reporter.remove(ref.namespace(), ref.name());
+            if (modeller != null) {
+                modeller.notModeling(ref.name());
+            }
             return true;
         }
         String hash = KubeJson.specHash(ap.getSpec());
@@ -117,6 +128,17 @@ public final class ProfileSync implements AutoCloseable {
             LOG.warning("ArmorProfile " + ref + " failed on this node: " + l.message());
         }
         reporter.set(new ProfileReport(ref.namespace(), ref.name(), hash, l.ok() ? ProfileReport.SUCCEEDED : ProfileReport.FAILED, l.message()));
+        BehaviorCollector m = modeller;
+        if (m != null) {
+            var bm = ap.getSpec().behaviorModeling();
+            if (l.ok() && bm != null && Boolean.TRUE.equals(bm.enable()) && bm.duration() != null) {
+                long created = ap.getMetadata().getCreationTimestamp() == null ? System.currentTimeMillis()
+                        : java.time.Instant.parse(ap.getMetadata().getCreationTimestamp()).toEpochMilli();
+                m.modeling(ref, hash, created + bm.duration() * 60_000L);
+            } else {
+                m.notModeling(ref.name());
+            }
+        }
         return true;
     }
 

@@ -131,6 +131,19 @@ public final class StatusReporter implements AutoCloseable {
     }
 
     private boolean send(NodeReport r) {
+        if (post("/apis/v1/status", r, "status report")) {
+            lastSuccess = System.currentTimeMillis();
+            sent++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * POSTs {@code body} as JSON to the leader's status service at {@code path}, authenticated as this node's agent.
+     * Returns whether it was accepted (HTTP 200); a refusal other than 503 (not the leader) is logged.
+     */
+    public synchronized boolean post(String path, Object body, String what) {
         try {
             SSLContext ctx = tls.get();
             if (ctx == null) {
@@ -140,30 +153,28 @@ public final class StatusReporter implements AutoCloseable {
                 http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
                 tlsInUse = ctx;
             }
-            byte[] body = KubeJson.mapper().writeValueAsBytes(r);
-            HttpRequest req = HttpRequest.newBuilder(endpoint.get().resolve("/apis/v1/status"))
+            byte[] bytes = KubeJson.mapper().writeValueAsBytes(body);
+            HttpRequest req = HttpRequest.newBuilder(endpoint.get().resolve(path))
                     .timeout(Duration.ofSeconds(40))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + token.get())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() == 200) {
-                lastSuccess = System.currentTimeMillis();
-                sent++;
                 return true;
             }
             if (resp.statusCode() == 401) {
                 token.invalidate();
             }
             if (resp.statusCode() != 503) {
-                LOG.warning("status report refused: HTTP " + resp.statusCode() + " " + resp.body());
+                LOG.warning(what + " refused: HTTP " + resp.statusCode() + " " + resp.body());
             }
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            LOG.fine("status report failed: " + e);
+            LOG.fine(what + " failed: " + e);
             return false;
         }
     }

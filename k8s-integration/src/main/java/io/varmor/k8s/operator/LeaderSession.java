@@ -36,6 +36,7 @@ final class LeaderSession implements AutoCloseable {
     private final PolicyStatusBook book;
     private final StatusAggregator aggregator;
     private final PolicyController controller;
+    private final ModelStore models;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "varmor-status-flush");
         t.setDaemon(true);
@@ -51,7 +52,11 @@ final class LeaderSession implements AutoCloseable {
         this.book = new PolicyStatusBook(client);
         this.aggregator = new StatusAggregator(this::desiredAgents, this::publish,
                 (node, ok, changed) -> metrics.profileProcessed(node, ok, changed), agentHeartbeat.toMillis() * 4, System::currentTimeMillis);
-        this.controller = new PolicyController(client, cfg, compiler, informers, book, aggregator);
+        this.models = cfg.enableBehaviorModeling ? new ModelStore(client, compiler.plugins(), this::desiredAgents, ref -> {
+            aggregator.modelCompleted(ref);
+            controllerRequeueAll();
+        }) : null;
+        this.controller = new PolicyController(client, cfg, compiler, informers, book, aggregator, models);
     }
 
     LeaderSession start(Duration flush, Duration warmup) {
@@ -70,6 +75,18 @@ final class LeaderSession implements AutoCloseable {
 
     void accept(String node, NodeReport report) {
         aggregator.accept(node, report);
+    }
+
+    /** A node's behaviour data ({@code POST /apis/v1/data}); refused when modelling is not enabled. */
+    void acceptData(String node, io.varmor.k8s.status.BehaviorData data) {
+        if (models == null) {
+            throw new IllegalStateException("behaviour modelling is not enabled (--enableBehaviorModeling)");
+        }
+        models.accept(node, data);
+    }
+
+    private void controllerRequeueAll() {
+        controller.requeueAll(); // DefenseInDepth policies waiting for this model can compile now
     }
 
     int backlog() {

@@ -9,8 +9,9 @@ import java.util.SortedMap;
  * @param current agents that loaded the current spec
  * @param failures node → reason, for nodes that failed to load the current spec
  * @param modeling the policy is in BehaviorModeling mode (ready phase {@code Modeling} instead of {@code Protecting})
+ * @param modelComplete every expected agent sent its behaviour data (phase {@code Completed})
  */
-public record LoadResult(int desired, int current, SortedMap<String, String> failures, boolean modeling) {
+public record LoadResult(int desired, int current, SortedMap<String, String> failures, boolean modeling, boolean modelComplete) {
     public boolean ready() {
         return failures.isEmpty() && desired > 0 && current >= desired;
     }
@@ -21,7 +22,7 @@ public record LoadResult(int desired, int current, SortedMap<String, String> fai
             return "Error";
         }
         if (ready()) {
-            return modeling ? "Modeling" : "Protecting";
+            return modeling ? (modelComplete ? "Completed" : "Modeling") : "Protecting";
         }
         return "Pending";
     }

@@ -90,12 +90,22 @@ public final class Operator implements AutoCloseable {
         new AdmissionWebhooks(mutator, new PolicyAdmission(compiler), metrics).register(webhook);
         webhook.start();
         status = HttpEndpoint.create("status", cfg.statusPort, serving.sslContext(), 2);
-        new StatusService(auth, () -> Optional.ofNullable(session).map(LeaderSession::epoch), (node, report) -> {
+        StatusService statusService = new StatusService(auth, () -> Optional.ofNullable(session).map(LeaderSession::epoch), (node, report) -> {
             LeaderSession s = session;
             if (s != null) {
                 s.accept(node, report);
             }
-        }).register(status);
+        });
+        if (cfg.enableBehaviorModeling) {
+            statusService.withModelData((node, data) -> {
+                LeaderSession s = session;
+                if (s == null) {
+                    throw new IllegalStateException("not the leader");
+                }
+                s.acceptData(node, data);
+            });
+        }
+        statusService.register(status);
         status.start();
         if (cfg.enableMetrics) {
             metricsEndpoint = HttpEndpoint.create("metrics", cfg.metricsPort, null, 1).handle("/metrics", metrics::handle).start();

@@ -53,9 +53,12 @@ public final class PolicyController implements AutoCloseable {
     private final KeyQueue<PolicyKey> queue;
     private final ResourceEventHandler<HasMetadata> policyHandler;
     private SharedIndexInformer<ArmorProfileResource> profiles;
+    private final ModelStore models;
 
+    /** @param models behaviour models (null when modelling is disabled) */
     public PolicyController(KubernetesClient client, OperatorConfig cfg, PolicyCompiler compiler, PolicyInformers informers,
-                            PolicyStatusBook book, StatusAggregator aggregator) {
+                            PolicyStatusBook book, StatusAggregator aggregator, ModelStore models) {
+        this.models = models;
         this.client = client;
         this.cfg = cfg;
         this.compiler = compiler;
@@ -148,6 +151,11 @@ public final class PolicyController implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Processes every policy again (e.g. after a behaviour model completed). */
+    void requeueAll() {
+        informers.all().forEach(p -> queue.add(PolicyKey.of(p)));
+    }
+
     /** Keys waiting or being processed. */
     public int backlog() {
         return queue.depth();
@@ -171,6 +179,14 @@ public final class PolicyController implements AutoCloseable {
         ArmorProfileResource existing = profiles.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
         CompiledPolicy compiled;
         try {
+            if (models != null) {
+                p = models.withModel(p, ref);
+            }
+        } catch (IllegalStateException | KubernetesClientException e) {
+            book.failed(key, ref.name(), existing != null, "Error", e.getMessage());
+            return true;
+        }
+        try {
             compiled = compiler.compile(p, new SourceMap());
         } catch (InvalidInputException e) {
             book.failed(key, ref.name(), existing != null, "Forbidden", describe(e.diagnostics()));
@@ -182,6 +198,9 @@ public final class PolicyController implements AutoCloseable {
         try {
             if (existing == null) {
                 boolean created = create(desired);
+                if (modeling && models != null) {
+                    models.reset(ref);
+                }
                 aggregator.track(ref, key, hash, modeling);
                 book.created(key, ref.name());
                 if (created && cfg.restartExistingWorkloads && Boolean.TRUE.equals(p.spec().updateExistingWorkloads())) {
@@ -194,7 +213,13 @@ public final class PolicyController implements AutoCloseable {
             if (specChanged || needsRepair(existing, desired)) {
                 update(ref, desired);
             }
+            if (specChanged && modeling && models != null) {
+                models.reset(ref);
+            }
             aggregator.track(ref, key, hash, modeling);
+            if (modeling && models != null && models.isComplete(ref)) {
+                aggregator.modelCompleted(ref);
+            }
             VarmorPolicyStatus s = book.get(key);
             if (specChanged || recovering(s)) {
                 book.updated(key, ref.name());

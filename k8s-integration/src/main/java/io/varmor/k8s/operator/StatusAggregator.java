@@ -34,6 +34,7 @@ public final class StatusAggregator {
         PolicyKey owner;
         String hash;
         boolean modeling;
+        boolean modelComplete;
         boolean dirty = true;
     }
 
@@ -69,7 +70,19 @@ public final class StatusAggregator {
         t.owner = owner;
         t.hash = specHash;
         t.modeling = modeling;
+        if (changed) {
+            t.modelComplete = false;
+        }
         t.dirty |= changed;
+    }
+
+    /** The behaviour model of a modelling profile is complete (policy phase {@code Completed}). */
+    public synchronized void modelCompleted(ProfileRef ref) {
+        Tracked t = tracked.get(ref);
+        if (t != null && t.modeling && !t.modelComplete) {
+            t.modelComplete = true;
+            t.dirty = true;
+        }
     }
 
     /** Seeds a failure recorded in an existing ArmorProfile's status (leader start-up). */
@@ -192,7 +205,7 @@ public final class StatusAggregator {
                         failures.put(r.getKey(), r.getValue().message() == null ? "failed" : r.getValue().message());
                     }
                 }
-                out.add(new Object[] {e.getKey(), t.owner, new LoadResult(want, current, failures, t.modeling)});
+                out.add(new Object[] {e.getKey(), t.owner, new LoadResult(want, current, failures, t.modeling, t.modelComplete)});
             }
         }
         for (Object[] o : out) {

@@ -27,6 +27,7 @@ public final class StatusService {
     private final AgentAuthenticator auth;
     private final Supplier<Optional<String>> leaderEpoch;
     private final BiConsumer<String, NodeReport> sink;
+    private volatile BiConsumer<String, BehaviorData> dataSink;
 
     /**
      * @param leaderEpoch empty when this replica does not lead, else an id that changes with every leadership term
@@ -38,27 +39,78 @@ public final class StatusService {
         this.sink = sink;
     }
 
+    /** Also accepts behaviour models ({@code POST /apis/v1/data}) and hands them to {@code sink} (authenticated node, data). */
+    public StatusService withModelData(BiConsumer<String, BehaviorData> sink) {
+        this.dataSink = sink;
+        return this;
+    }
+
     public void register(HttpEndpoint endpoint) {
         endpoint.handle("/healthz", ex -> HttpEndpoint.respond(ex, 200, "text/plain", "ok"));
         endpoint.handle("/apis/v1/status", this::status);
+        endpoint.handle("/apis/v1/data", this::data);
     }
 
-    void status(HttpExchange ex) throws IOException {
+    /** The caller's node when the request may proceed (POST, leader, authenticated); otherwise answered here. */
+    private Optional<String> admit(HttpExchange ex) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
             HttpEndpoint.respond(ex, 405, "text/plain", "POST only");
-            return;
+            return Optional.empty();
         }
-        byte[] body = HttpEndpoint.body(ex);
-        Optional<String> epoch = leaderEpoch.get();
-        if (epoch.isEmpty()) {
+        if (leaderEpoch.get().isEmpty()) {
             HttpEndpoint.respond(ex, 503, "text/plain", "not the leader");
-            return;
+            return Optional.empty();
         }
         Optional<AgentIdentity> who = auth.authenticate(token(ex));
         if (who.isEmpty()) {
             HttpEndpoint.respond(ex, 401, "text/plain", "unauthenticated: a varmor agent's service account token is required");
+            return Optional.empty();
+        }
+        return Optional.of(who.get().nodeName());
+    }
+
+    void data(HttpExchange ex) throws IOException {
+        byte[] body = HttpEndpoint.body(ex);
+        Optional<String> node = admit(ex);
+        if (node.isEmpty()) {
             return;
         }
+        BiConsumer<String, BehaviorData> s = dataSink;
+        if (s == null) {
+            HttpEndpoint.respond(ex, 404, "text/plain", "behaviour modelling is not enabled on this operator");
+            return;
+        }
+        BehaviorData d;
+        try {
+            d = KubeJson.mapper().readValue(body, BehaviorData.class);
+            if (d.namespace() == null || d.armorProfile() == null || d.dynamicResult() == null) {
+                throw new IOException("namespace, armorProfile and dynamicResult are required");
+            }
+        } catch (IOException | RuntimeException e) {
+            HttpEndpoint.respond(ex, 400, "text/plain", "bad behaviour data: " + e.getMessage());
+            return;
+        }
+        if (d.nodeName() != null && !d.nodeName().equals(node.get())) {
+            LOG.warning("agent of node " + node.get() + " tried to send behaviour data for node " + d.nodeName() + "; refused");
+            HttpEndpoint.respond(ex, 403, "text/plain", "forbidden: this agent may only send data for node " + node.get());
+            return;
+        }
+        try {
+            s.accept(node.get(), d);
+        } catch (RuntimeException e) {
+            HttpEndpoint.respond(ex, 500, "text/plain", "cannot store the behaviour data: " + e.getMessage());
+            return;
+        }
+        HttpEndpoint.respond(ex, 200, "application/json", "{\"accepted\":true}");
+    }
+
+    void status(HttpExchange ex) throws IOException {
+        byte[] body = HttpEndpoint.body(ex);
+        Optional<String> node0 = admit(ex);
+        if (node0.isEmpty()) {
+            return;
+        }
+        Optional<String> epoch = leaderEpoch.get();
         NodeReport report;
         try {
             report = parse(body);
@@ -66,14 +118,14 @@ public final class StatusService {
             HttpEndpoint.respond(ex, 400, "text/plain", "bad report: " + e.getMessage());
             return;
         }
-        String node = who.get().nodeName();
+        String node = node0.get();
         if (report.nodeName() != null && !report.nodeName().equals(node)) {
             LOG.warning("agent of node " + node + " tried to report for node " + report.nodeName() + "; refused");
             HttpEndpoint.respond(ex, 403, "text/plain", "forbidden: this agent may only report for node " + node);
             return;
         }
         sink.accept(node, report);
-        ex.getResponseHeaders().set(EPOCH_HEADER, epoch.get());
+        ex.getResponseHeaders().set(EPOCH_HEADER, epoch.orElse(""));
         HttpEndpoint.respond(ex, 200, "application/json", "{\"accepted\":" + (report.reports() == null ? 0 : report.reports().size()) + "}");
     }
 

@@ -47,8 +47,10 @@ public final class FakeEnforcer implements Enforcer {
 
     @Override
     public EnforcerProfile compile(PolicyIR ir) {
+        var d = ir.defense();
         String content = switch (id) {
-            case "Seccomp" -> "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[],\"rules\":" + ir.rules().size() + "}";
+            case "Seccomp" -> d != null && d.seccompCustomProfile() != null ? d.seccompCustomProfile()
+                    : "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[],\"rules\":" + ir.rules().size() + "}";
             case "BPF" -> "{\"mode\":\"" + ir.mode().wireName() + "\",\"rules\":" + ir.rules().size() + "}";
             default -> "profile " + ir.profileName() + " { # " + ir.mode().wireName() + " " + ir.rules().size() + " rules }";
         };

@@ -47,6 +47,11 @@ public final class PolicyCompiler {
     }
 
     /** Enforcer names a policy may use: vArmor's plus every plugin's. */
+    /** The plugins this compiler compiles with. */
+    public Plugins plugins() {
+        return plugins;
+    }
+
     public List<String> knownEnforcers() {
         Set<String> s = new LinkedHashSet<>(EnforcerNames.VARMOR);
         s.addAll(EnforcerNames.KNOWN_PLUGINS);
