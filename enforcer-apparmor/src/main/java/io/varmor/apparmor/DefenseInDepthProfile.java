@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * DefenseInDepth (spec §6.2): the user's allow-list profile with the policy's raw rules and child profiles inserted
  * before its last {@code }}. Child profiles carry no base (the allow-list is the user's), only the raw rules.
- * Generating the allow-list from a behaviour model is not implemented yet and is refused with a clear error.
+ * {@code profileType: BehaviorModel} reaches this class only when nobody resolved it against a model (the operator
+ * replaces it with the model's generated profile), so it is refused with a clear error.
  */
 final class DefenseInDepthProfile {
     static final String CUSTOM_FIELD = "spec.policy.defenseInDepth.appArmor.customProfile";
@@ -22,8 +23,10 @@ final class DefenseInDepthProfile {
                     + " (profileType Custom with a customProfile)");
         }
         if (type.equals("BehaviorModel")) {
-            throw new IllegalArgumentException("AppArmor: DefenseInDepth with profileType BehaviorModel needs an"
-                    + " AppArmor profile generated from a completed behaviour model, which varmor does not build yet;"
+            throw new IllegalArgumentException("AppArmor: DefenseInDepth with profileType BehaviorModel takes the profile"
+                    + " of a completed ArmorProfileModel, which the operator fills in (cluster mode with"
+                    + " --enableBehaviorModeling); locally, use the policy `varmor model --enforcer AppArmor` writes"
+                    + " (profileType Custom)");"
                     + " use profileType Custom with a customProfile");
         }
         if (!type.equals("Custom")) {
