@@ -26,8 +26,7 @@ final class DefenseInDepthProfile {
             throw new IllegalArgumentException("AppArmor: DefenseInDepth with profileType BehaviorModel takes the profile"
                     + " of a completed ArmorProfileModel, which the operator fills in (cluster mode with"
                     + " --enableBehaviorModeling); locally, use the policy `varmor model --enforcer AppArmor` writes"
-                    + " (profileType Custom)");"
-                    + " use profileType Custom with a customProfile");
+                    + " (profileType Custom)");
         }
         if (!type.equals("Custom")) {
             throw new IllegalArgumentException("AppArmor: unknown defenseInDepth.appArmor.profileType \"" + type

@@ -247,7 +247,7 @@ class ProfileRendererTest {
         io.varmor.api.diag.Diagnostic d = e.diagnostics().get(0);
         assertEquals(io.varmor.api.diag.ErrorId.ENFORCER_REJECTED, d.id());
         assertTrue(d.message().contains("profileType BehaviorModel"), d.message());
-        assertTrue(d.message().contains("use profileType Custom"), d.message());
+        assertTrue(d.message().contains("operator") && d.message().contains("varmor model --enforcer AppArmor"), d.message());
     }
 
     /** The lines of the block that starts with {@code header}, up to its closing brace. */
