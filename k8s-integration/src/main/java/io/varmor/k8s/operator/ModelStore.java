@@ -8,17 +8,10 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.varmor.api.ArmorProfileModel;
 import io.varmor.api.PolicyResource;
-import io.varmor.api.VarmorClusterPolicy;
-import io.varmor.api.VarmorPolicy;
 import io.varmor.api.meta.ObjectMeta;
 import io.varmor.api.model.ArmorProfileModelData;
 import io.varmor.api.model.ArmorProfileModelStatus;
 import io.varmor.api.model.DynamicResult;
-import io.varmor.api.policy.AppArmorProfile;
-import io.varmor.api.policy.DefenseInDepth;
-import io.varmor.api.policy.Policy;
-import io.varmor.api.policy.SeccompProfile;
-import io.varmor.api.policy.VarmorPolicySpec;
 import io.varmor.api.profile.Profile;
 import io.varmor.core.model.BehaviorRecorder;
 import io.varmor.core.model.ModelPolicies;
@@ -177,14 +170,7 @@ final class ModelStore {
      * @throws IllegalStateException when it needs a model that does not exist or is not complete
      */
     PolicyResource withModel(PolicyResource p, ProfileRef ref) {
-        Policy pol = p.spec() == null ? null : p.spec().policy();
-        DefenseInDepth did = pol == null ? null : pol.defenseInDepth();
-        if (did == null || !"DefenseInDepth".equals(pol.mode())) {
-            return p;
-        }
-        boolean aa = did.appArmor() != null && "BehaviorModel".equals(did.appArmor().profileType());
-        boolean sc = did.seccomp() != null && "BehaviorModel".equals(did.seccomp().profileType());
-        if (!aa && !sc) {
+        if (!ModelPolicies.usesBehaviorModel(p)) {
             return p;
         }
         ArmorProfileModel m = get(ref).orElseThrow(() -> new IllegalStateException("DefenseInDepth with profileType"
@@ -196,19 +182,10 @@ final class ModelStore {
                     + (m.status() == null ? 0 : m.status().completedNumber()) + "/"
                     + (m.status() == null ? "?" : m.status().desiredNumber()) + " nodes sent their data)");
         }
-        if (aa && generated.appArmor() == null) {
-            throw new IllegalStateException("the ArmorProfileModel " + ref + " has no AppArmor profile (was AppArmor modelled?)");
+        try {
+            return ModelPolicies.resolveBehaviorModel(p, generated.appArmor(), generated.seccomp());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("ArmorProfileModel " + ref + ": " + e.getMessage(), e);
         }
-        if (sc && generated.seccomp() == null) {
-            throw new IllegalStateException("the ArmorProfileModel " + ref + " has no Seccomp profile (was Seccomp modelled?)");
-        }
-        AppArmorProfile a = aa ? new AppArmorProfile("Custom", generated.appArmor(), did.appArmor().appArmorRawRules()) : did.appArmor();
-        SeccompProfile s = sc ? new SeccompProfile("Custom", generated.seccomp(), did.seccomp().syscallRawRules()) : did.seccomp();
-        Policy replaced = new Policy(pol.enforcer(), pol.mode(), pol.enhanceProtect(), pol.modelingOptions(),
-                new DefenseInDepth(a, s, did.networkProxy(), did.allowViolations()), pol.networkProxyConfig());
-        VarmorPolicySpec spec = new VarmorPolicySpec(p.spec().target(), replaced, p.spec().updateExistingWorkloads());
-        return p instanceof VarmorClusterPolicy c
-                ? new VarmorClusterPolicy(c.apiVersion(), c.kind(), c.metadata(), spec, c.status())
-                : new VarmorPolicy(p.apiVersion(), p.kind(), p.metadata(), spec, p.status());
     }
 }

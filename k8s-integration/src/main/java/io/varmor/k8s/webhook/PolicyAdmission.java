@@ -11,6 +11,8 @@ import io.varmor.api.io.ParsedDocument;
 import io.varmor.api.meta.ObjectMeta;
 import io.varmor.core.compile.CompiledPolicy;
 import io.varmor.core.compile.PolicyCompiler;
+import io.varmor.core.model.ModelPolicies;
+import io.varmor.k8s.model.KubeJson;
 import io.varmor.core.validate.PolicyValidator;
 import io.varmor.core.validate.Problems;
 import io.varmor.k8s.model.KubeJson;
@@ -72,7 +74,11 @@ public final class PolicyAdmission {
                     "expected VarmorPolicy or VarmorClusterPolicy, found " + doc.resource().kind())), List.of());
         }
         try {
-            CompiledPolicy c = compiler.compile(p, doc.sourceMap());
+            // a DefenseInDepth policy built from a behaviour model is compiled against the model by the controller;
+            // here everything else of it is checked, with a stand-in for the model's profiles
+            PolicyResource checked = ModelPolicies.usesBehaviorModel(p)
+                    ? ModelPolicies.withPlaceholderModel(p, KubeJson.profileName(p, compiler.options())) : p;
+            CompiledPolicy c = compiler.compile(checked, doc.sourceMap());
             warnings.addAll(c.warnings());
         } catch (InvalidInputException e) {
             errors.addAll(e.diagnostics());

@@ -47,6 +47,11 @@ public final class PolicyCompiler {
     }
 
     /** Enforcer names a policy may use: vArmor's plus every plugin's. */
+    /** The options this compiler compiles with. */
+    public CompileOptions options() {
+        return options;
+    }
+
     /** The plugins this compiler compiles with. */
     public Plugins plugins() {
         return plugins;

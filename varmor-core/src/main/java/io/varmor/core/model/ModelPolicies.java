@@ -70,4 +70,58 @@ public final class ModelPolicies {
                 new ObjectMeta(name, null, namespace, null, null, null, null, null, null, null, null, null, null, null),
                 new VarmorPolicySpec(new Target("Pod", name, null, null), policy, null), null);
     }
+
+    /** Whether a policy is DefenseInDepth with some {@code profileType: BehaviorModel} (it needs a model to compile). */
+    public static boolean usesBehaviorModel(io.varmor.api.PolicyResource p) {
+        Policy pol = p.spec() == null ? null : p.spec().policy();
+        DefenseInDepth did = pol == null ? null : pol.defenseInDepth();
+        return did != null && "DefenseInDepth".equals(pol.mode())
+                && ((did.appArmor() != null && "BehaviorModel".equals(did.appArmor().profileType()))
+                || (did.seccomp() != null && "BehaviorModel".equals(did.seccomp().profileType())));
+    }
+
+    /**
+     * {@code p} with each {@code profileType: BehaviorModel} of its DefenseInDepth replaced by {@code Custom} with the
+     * given profile text (raw rules kept); {@code p} itself when it uses no model.
+     *
+     * @throws IllegalArgumentException when a needed text is null
+     */
+    public static io.varmor.api.PolicyResource resolveBehaviorModel(io.varmor.api.PolicyResource p, String appArmorText,
+                                                                    String seccompText) {
+        if (!usesBehaviorModel(p)) {
+            return p;
+        }
+        Policy pol = p.spec().policy();
+        DefenseInDepth did = pol.defenseInDepth();
+        AppArmorProfile a = did.appArmor();
+        if (a != null && "BehaviorModel".equals(a.profileType())) {
+            if (appArmorText == null) {
+                throw new IllegalArgumentException("the model has no AppArmor profile (was AppArmor modelled?)");
+            }
+            a = new AppArmorProfile("Custom", appArmorText, a.appArmorRawRules());
+        }
+        SeccompProfile s = did.seccomp();
+        if (s != null && "BehaviorModel".equals(s.profileType())) {
+            if (seccompText == null) {
+                throw new IllegalArgumentException("the model has no Seccomp profile (was Seccomp modelled?)");
+            }
+            s = new SeccompProfile("Custom", seccompText, s.syscallRawRules());
+        }
+        Policy replaced = new Policy(pol.enforcer(), pol.mode(), pol.enhanceProtect(), pol.modelingOptions(),
+                new DefenseInDepth(a, s, did.networkProxy(), did.allowViolations()), pol.networkProxyConfig());
+        VarmorPolicySpec spec = new VarmorPolicySpec(p.spec().target(), replaced, p.spec().updateExistingWorkloads());
+        return p instanceof io.varmor.api.VarmorClusterPolicy c
+                ? new io.varmor.api.VarmorClusterPolicy(c.apiVersion(), c.kind(), c.metadata(), spec, c.status())
+                : new VarmorPolicy(p.apiVersion(), p.kind(), p.metadata(), spec, p.status());
+    }
+
+    /**
+     * Stand-ins for a model that does not exist yet, so that admission can check everything else of a policy that
+     * will be compiled against its model later: an AppArmor profile that allows nothing, a Seccomp profile that
+     * denies everything.
+     */
+    public static io.varmor.api.PolicyResource withPlaceholderModel(io.varmor.api.PolicyResource p, String profileName) {
+        return resolveBehaviorModel(p, "profile " + profileName + " flags=(attach_disconnected,mediate_deleted) {\n}\n",
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\"}");
+    }
 }
