@@ -13,7 +13,8 @@ import java.util.List;
  * is the expensive part) and prints one {@code RESULT <name> <exit> <events-file>} line per scenario for the host
  * test to assert on. Arguments: groups of {@code name policy cmd...} separated by {@code ;;}. A policy of the form
  * {@code @model:ENFORCER} runs {@code varmor model --enforcer ENFORCER} instead, writing
- * {@code /tmp/varmor-lab-model/<name>.policy.yaml} for later scenarios.
+ * {@code /tmp/varmor-lab-model/<name>.policy.yaml} for later scenarios and printing the model as a
+ * {@code MODEL <name> <yaml>} line.
  */
 public final class LabScenarios {
     static final String MODEL_DIR = "/tmp/varmor-lab-model";
@@ -55,6 +56,10 @@ public final class LabScenarios {
             System.err.print(buf.toString(StandardCharsets.UTF_8));
             String ev = Files.exists(events) ? Files.readString(events).replace('\n', '\u0001') : "";
             System.out.println("RESULT " + name + " " + code + " " + ev);
+            Path model = Path.of(MODEL_DIR, name + ".model.yaml");
+            if (g.get(1).startsWith("@model:") && Files.exists(model)) {
+                System.out.println("MODEL " + name + " " + Files.readString(model).replace('\n', '\u0001'));
+            }
         }
     }
 }

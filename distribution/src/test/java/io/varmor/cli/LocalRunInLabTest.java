@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.varmor.api.ArmorProfileModel;
 import io.varmor.api.io.Manifests;
 import io.varmor.testkit.GuestJava;
 import io.varmor.testkit.KernelLabExtension;
@@ -32,6 +33,7 @@ class LocalRunInLabTest {
     record Outcome(int exit, List<JsonNode> events) {}
 
     static Map<String, Outcome> outcomes;
+    static final Map<String, ArmorProfileModel> MODELS = new LinkedHashMap<>();
     static String guestLog;
 
     static final String TOKEN = "/run/secrets/kubernetes.io/serviceaccount/token";
@@ -74,6 +76,11 @@ class LocalRunInLabTest {
         guestLog = r.stdout() + "\n" + r.stderr();
         outcomes = new LinkedHashMap<>();
         for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("MODEL ")) {
+                String[] m = line.split(" ", 3);
+                MODELS.put(m[1], Manifests.parseOne(m[2].replace('\u0001', '\n'), ArmorProfileModel.class));
+                continue;
+            }
             if (!line.startsWith("RESULT ")) {
                 continue;
             }
@@ -174,6 +181,8 @@ class LocalRunInLabTest {
     @Test
     void aModelLearnedInAppArmorComplainModeBecomesADenyByDefaultProfile() throws Exception {
         assertEquals(0, outcomes.get("aa-model").exit(), guestLog);
+        var aa = MODELS.get("aa-model").data().dynamicResult().appArmor();
+        assertTrue(aa != null && aa.executions().stream().anyMatch(e -> e.endsWith("/cat")), String.valueOf(aa));
         assertAllowed("aa-model-replay");
         Outcome exec = outcomes.get("aa-model-other-exec");
         assertEquals(126, exec.exit(), "an executable never seen while learning is denied\n" + guestLog);

@@ -94,7 +94,12 @@ final class AuditSource {
         }
 
         private void handle(String line) {
+            lastLineNanos = System.nanoTime();
             int semi = line.indexOf(';');
+            if (semi >= 0 && line.startsWith(marker, semi + 1)) {
+                reached.countDown();
+                return;
+            }
             if (semi < 0 || !AuditRecords.isAppArmor(line)) {
                 return;
             }
@@ -109,8 +114,29 @@ final class AuditSource {
             records.accept(line.substring(semi + 1));
         }
 
+        private final String marker = "varmor-apparmor-sync " + Long.toHexString(System.nanoTime());
+        private final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        private volatile long lastLineNanos = System.nanoTime();
+
+        /**
+         * Delivers what the kernel logged before closing (a denial just before the target exited is the usual last
+         * record): a marker is written into the kernel log and read back, then the log must be quiet for 300 ms, all
+         * within 3 s.
+         */
         @Override
         public void close() {
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            try {
+                Files.writeString(KMSG, "<6>" + marker + "\n");
+                reached.await(3, java.util.concurrent.TimeUnit.SECONDS);
+                while (System.nanoTime() < deadline && System.nanoTime() - lastLineNanos < 300_000_000L) {
+                    Thread.sleep(50);
+                }
+            } catch (IOException e) {
+                // cannot write the marker (not root): close without waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             closed = true;
             thread.interrupt();
         }
