@@ -70,8 +70,12 @@ public final class BpfRuntime implements AutoCloseable {
     private final Map<Long, Integer> bindings = new HashMap<>();
     private final List<String> disks;
     private volatile EventPump pump;
-    /** Rule ids of freed profiles, kept so events still in the ring buffer name their rule; dropped on id reuse. */
-    private final Map<Integer, List<String>> retired = new HashMap<>();
+    /**
+     * Rule ids by profile id, read without this runtime's lock (the ring-buffer thread decodes events while another
+     * thread may hold it, e.g. in {@link #close}). Kept after a profile is freed, so events still in the ring buffer
+     * name their rule; replaced when the id is reused.
+     */
+    private final Map<Integer, List<String>> ruleIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     private BpfRuntime(BpfConfig config, Path dir, Origin origin, BpfObject object) {
         this.config = config;
@@ -267,6 +271,7 @@ public final class BpfRuntime implements AutoCloseable {
                     ProfileImage.Built b = build(e.getKey(), tables, contentHash);
                     p.rules = b.rules();
                     p.entries = b.entries();
+                    ruleIds.put(e.getKey(), b.rules());
                 }
                 return e.getKey();
             }
@@ -294,7 +299,7 @@ public final class BpfRuntime implements AutoCloseable {
             throw e;
         }
         Prof p = new Prof(h16);
-        retired.remove(id);
+        ruleIds.put(id, b.rules());
         p.rules = b.rules();
         p.entries = b.entries();
         profiles.put(id, p);
@@ -419,9 +424,6 @@ public final class BpfRuntime implements AutoCloseable {
             deleteByProfile(id);
         }
         profiles.remove(id);
-        if (p.rules != null) {
-            retired.put(id, p.rules);
-        }
     }
 
     /** Deletes every element keyed by {@code id} (used for profiles an earlier process loaded). */
@@ -484,10 +486,12 @@ public final class BpfRuntime implements AutoCloseable {
         return Long.parseLong(l.replaceAll("\\D", ""));
     }
 
-    /** Rule ids of a loaded profile (null when an earlier process loaded it and nobody re-applied it yet). */
-    synchronized List<String> rules(int profileId) {
-        Prof p = profiles.get(profileId);
-        return p != null && p.rules != null ? p.rules : retired.get(profileId);
+    /**
+     * Rule ids of a profile loaded by this process, also after it was freed (null when an earlier process loaded it
+     * and nobody re-applied it yet). Lock-free: called by the ring-buffer thread.
+     */
+    List<String> rules(int profileId) {
+        return ruleIds.get(profileId);
     }
 
     /** Number of namespaces currently bound. */
