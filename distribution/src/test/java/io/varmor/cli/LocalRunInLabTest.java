@@ -67,6 +67,8 @@ class LocalRunInLabTest {
         scenario(args, "aa-model-replay", learned, "cat", "/etc/os-release");
         scenario(args, "aa-model-other-exec", learned, "id", "-un");
         scenario(args, "aa-model-other-file", learned, "cat", "/etc/hostname");
+        // after the BPF scenarios above in the same JVM: every run's complain events reach its own model
+        scenario(args, "bpf-model", "@model:BPF", "cat", "/etc/os-release");
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
@@ -95,7 +97,7 @@ class LocalRunInLabTest {
             }
             outcomes.put(f[1], new Outcome(Integer.parseInt(f[2]), events));
         }
-        assertEquals(21, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
+        assertEquals(22, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
     }
 
     private static void scenario(List<String> args, String name, String policy, String... cmd) {
@@ -176,6 +178,16 @@ class LocalRunInLabTest {
     void rulesScopedToBashApplyOnlyUnderBash() {
         assertDenied("bash-child-denied", "mitigate-sa-leak");
         assertAllowed("cat-direct-allowed");
+    }
+
+    @Test
+    void bpfComplainEventsBecomeTheBpfPartOfAModel() {
+        assertEquals(0, outcomes.get("bpf-model").exit(), guestLog);
+        var bpf = MODELS.get("bpf-model").data().dynamicResult().bpf();
+        assertTrue(bpf != null && bpf.executions().stream().anyMatch(e -> e.endsWith("/cat")), String.valueOf(bpf));
+        // /etc/os-release is a symlink: BPF sees the kernel-resolved path
+        assertTrue(bpf.files().stream().anyMatch(f -> f.path().endsWith("/os-release") && f.permissions().contains("read")),
+                bpf.files().toString());
     }
 
     @Test

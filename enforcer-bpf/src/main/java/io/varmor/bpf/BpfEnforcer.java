@@ -29,7 +29,12 @@ public final class BpfEnforcer implements Enforcer {
 
     private final int maxRulesPerKind;
     private final BpfConfig config;
-    private BpfRuntime runtime;
+    /**
+     * One runtime per pin root in this process: every enforcer instance (an embedding JVM or the lab's scenario runner
+     * discovers plugins once per run) shares it, so only one thread drains the node's ring buffer here — two would
+     * each take events of the other's targets and drop them as unobserved.
+     */
+    private static final java.util.Map<String, BpfRuntime> RUNTIMES = new java.util.HashMap<>();
     private BpfLsmSupport support;
 
     public BpfEnforcer() {
@@ -118,13 +123,17 @@ public final class BpfEnforcer implements Enforcer {
         return Availability.available("BPF LSM: program type lsm loads (kernel " + node.kernelRelease() + ")");
     }
 
-    /** The node runtime, loading or adopting the pinned programs on first use. */
-    public synchronized BpfRuntime runtime() throws EnforcementException {
-        if (runtime == null) {
-            runtime = BpfRuntime.open(config);
-            runtime.collectGarbage();
+    /** The node runtime of this process, loading or adopting the pinned programs on first use. */
+    public BpfRuntime runtime() throws EnforcementException {
+        synchronized (RUNTIMES) {
+            BpfRuntime rt = RUNTIMES.get(config.pinRoot());
+            if (rt == null) {
+                rt = BpfRuntime.open(config);
+                rt.collectGarbage();
+                RUNTIMES.put(config.pinRoot(), rt);
+            }
+            return rt;
         }
-        return runtime;
     }
 
     @Override
@@ -173,12 +182,14 @@ public final class BpfEnforcer implements Enforcer {
     }
 
     /** Detaches and unpins everything this enforcer pinned (all versions), and releases this process's handles. */
-    public synchronized void uninstall() throws java.io.IOException {
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
+    public void uninstall() throws java.io.IOException {
+        synchronized (RUNTIMES) {
+            BpfRuntime rt = RUNTIMES.remove(config.pinRoot());
+            if (rt != null) {
+                rt.close();
+            }
+            BpfRuntime.uninstall(config.pinRoot());
         }
-        BpfRuntime.uninstall(config.pinRoot());
     }
 
     /** Drops the rules this enforcer cannot enforce (another selected enforcer covers them). */
