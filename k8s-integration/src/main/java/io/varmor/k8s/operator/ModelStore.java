@@ -90,20 +90,29 @@ final class ModelStore {
                 }
                 return x;
             });
-            in(ref.namespace()).withName(ref.name()).editStatus(x -> {
-                x.setAdditionalProperty("status", KubeJson.mapper().convertValue(
-                        new ArmorProfileModelStatus(Math.max(1, desired.getAsInt()), 0, false, null), Map.class));
-                return x;
-            });
+            writeStatus(ref, new ArmorProfileModelStatus(expectedNodes(), 0, false, null));
         } catch (KubernetesClientException e) {
             LOG.warning("cannot reset the behaviour model " + ref + ": " + e.getMessage());
         }
     }
 
+    /** Agents expected to send data (at least one). */
+    private int expectedNodes() {
+        return Math.max(1, desired.getAsInt());
+    }
+
+    private void writeStatus(ProfileRef ref, ArmorProfileModelStatus status) {
+        in(ref.namespace()).withName(ref.name()).editStatus(x -> {
+            x.setAdditionalProperty("status", KubeJson.mapper().convertValue(status, Map.class));
+            return x;
+        });
+    }
+
     /** Merges one node's data; completes the model when every expected node has sent its data. */
     synchronized void accept(String node, BehaviorData d) {
         ProfileRef ref = new ProfileRef(d.namespace(), d.armorProfile());
-        Optional<ArmorProfileModel> cur = get(ref);
+        GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
+        Optional<ArmorProfileModel> cur = Optional.ofNullable(existing).map(x -> KubeJson.convert(x, ArmorProfileModel.class));
         Map<String, String> annotations = new HashMap<>();
         TreeSet<String> nodes = new TreeSet<>();
         DynamicResult merged = d.dynamicResult();
@@ -122,7 +131,7 @@ final class ModelStore {
         }
         nodes.add(node);
         annotations.put(NODES, String.join(",", nodes));
-        int want = Math.max(1, desired.getAsInt());
+        int want = expectedNodes();
         boolean complete = nodes.size() >= want;
         Profile profile = complete ? profiles(ref.name(), merged) : null;
         ObjectMeta meta = new ObjectMeta(ref.name(), null, ref.namespace(), null, null, null, null, null, null, null,
@@ -132,17 +141,13 @@ final class ModelStore {
                 new ArmorProfileModelStatus(want, nodes.size(), complete, null));
         GenericKubernetesResource g = KubeJson.convert(model, GenericKubernetesResource.class);
         try {
-            if (cur.isEmpty()) {
+            if (existing == null) {
                 in(ref.namespace()).resource(g).create();
             } else {
-                GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
                 g.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
                 in(ref.namespace()).resource(g).update();
             }
-            in(ref.namespace()).withName(ref.name()).editStatus(x -> {
-                x.setAdditionalProperty("status", KubeJson.mapper().convertValue(model.status(), Map.class));
-                return x;
-            });
+            writeStatus(ref, model.status());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 413 || String.valueOf(e.getMessage()).contains("too large")) {
                 throw new IllegalStateException("the model of " + ref + " is too large for one object (LocalDisk storage"
