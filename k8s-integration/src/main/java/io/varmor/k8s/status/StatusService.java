@@ -51,13 +51,17 @@ public final class StatusService {
         endpoint.handle("/apis/v1/data", this::data);
     }
 
-    /** The caller's node when the request may proceed (POST, leader, authenticated); otherwise answered here. */
-    private Optional<String> admit(HttpExchange ex) throws IOException {
+    /** An admitted request: the caller's node and the leadership term it was admitted in. */
+    private record Admitted(String node, String epoch) {}
+
+    /** The caller when the request may proceed (POST, leader, authenticated); otherwise answered here. */
+    private Optional<Admitted> admit(HttpExchange ex) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
             HttpEndpoint.respond(ex, 405, "text/plain", "POST only");
             return Optional.empty();
         }
-        if (leaderEpoch.get().isEmpty()) {
+        Optional<String> epoch = leaderEpoch.get();
+        if (epoch.isEmpty()) {
             HttpEndpoint.respond(ex, 503, "text/plain", "not the leader");
             return Optional.empty();
         }
@@ -66,12 +70,12 @@ public final class StatusService {
             HttpEndpoint.respond(ex, 401, "text/plain", "unauthenticated: a varmor agent's service account token is required");
             return Optional.empty();
         }
-        return Optional.of(who.get().nodeName());
+        return Optional.of(new Admitted(who.get().nodeName(), epoch.get()));
     }
 
     void data(HttpExchange ex) throws IOException {
         byte[] body = HttpEndpoint.body(ex);
-        Optional<String> node = admit(ex);
+        Optional<String> node = admit(ex).map(Admitted::node);
         if (node.isEmpty()) {
             return;
         }
@@ -106,11 +110,10 @@ public final class StatusService {
 
     void status(HttpExchange ex) throws IOException {
         byte[] body = HttpEndpoint.body(ex);
-        Optional<String> node0 = admit(ex);
-        if (node0.isEmpty()) {
+        Optional<Admitted> caller = admit(ex);
+        if (caller.isEmpty()) {
             return;
         }
-        Optional<String> epoch = leaderEpoch.get();
         NodeReport report;
         try {
             report = parse(body);
@@ -118,14 +121,14 @@ public final class StatusService {
             HttpEndpoint.respond(ex, 400, "text/plain", "bad report: " + e.getMessage());
             return;
         }
-        String node = node0.get();
+        String node = caller.get().node();
         if (report.nodeName() != null && !report.nodeName().equals(node)) {
             LOG.warning("agent of node " + node + " tried to report for node " + report.nodeName() + "; refused");
             HttpEndpoint.respond(ex, 403, "text/plain", "forbidden: this agent may only report for node " + node);
             return;
         }
         sink.accept(node, report);
-        ex.getResponseHeaders().set(EPOCH_HEADER, epoch.orElse(""));
+        ex.getResponseHeaders().set(EPOCH_HEADER, caller.get().epoch());
         HttpEndpoint.respond(ex, 200, "application/json", "{\"accepted\":" + (report.reports() == null ? 0 : report.reports().size()) + "}");
     }
 
