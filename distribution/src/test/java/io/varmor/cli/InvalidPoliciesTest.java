@@ -61,13 +61,30 @@ class InvalidPoliciesTest {
                             enforcer: BPF
                             mode: EnhanceProtect
                         """, ErrorId.MODE_OPTIONS_MISSING, "spec.policy", 8),
-                Arguments.of("DefenseInDepth with BPF", """
+                Arguments.of("DefenseInDepth with BPF but no BPF allow-list", """
                           target: {kind: Pod, name: x}
                           policy:
                             enforcer: BPF
                             mode: DefenseInDepth
                             defenseInDepth: {allowViolations: true}
-                        """, ErrorId.MODE_ENFORCER_CONFLICT, "spec.policy.enforcer", 9),
+                        """, ErrorId.MODE_OPTIONS_MISSING, "spec.policy.defenseInDepth", 11),
+                Arguments.of("a BPF allow-list without the BPF enforcer", """
+                          target: {kind: Pod, name: x}
+                          policy:
+                            enforcer: Seccomp
+                            mode: DefenseInDepth
+                            defenseInDepth:
+                              seccomp: {profileType: BehaviorModel}
+                              bpf: {profileType: BehaviorModel}
+                        """, ErrorId.MODE_ENFORCER_CONFLICT, "spec.policy.defenseInDepth.bpf", 13),
+                Arguments.of("a Custom BPF allow-list without its list", """
+                          target: {kind: Pod, name: x}
+                          policy:
+                            enforcer: BPF
+                            mode: DefenseInDepth
+                            defenseInDepth:
+                              bpf: {profileType: Custom}
+                        """, ErrorId.MISSING_FIELD, "spec.policy.defenseInDepth.bpf.allowList", 12),
                 Arguments.of("proxyPort equals proxyAdminPort", """
                           target: {kind: Pod, name: x}
                           policy:

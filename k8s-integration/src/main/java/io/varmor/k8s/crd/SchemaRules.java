@@ -50,7 +50,7 @@ public final class SchemaRules {
         networkProxyRules(r, ep + ".networkProxyRawRules");
         r.put("spec.policy.modelingOptions", "required", List.of("duration"));
         String did = "spec.policy.defenseInDepth";
-        for (String e : List.of("appArmor", "seccomp")) {
+        for (String e : List.of("appArmor", "seccomp", "bpf")) {
             r.put(did + "." + e, "required", List.of("profileType"));
             r.put(did + "." + e + ".profileType", "enum", List.of("BehaviorModel", "Custom"));
         }

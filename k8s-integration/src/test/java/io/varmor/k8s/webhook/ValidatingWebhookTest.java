@@ -93,8 +93,9 @@ class ValidatingWebhookTest {
     }
 
     @Test
-    void defenseInDepthWithBpfIsRejected() throws Exception {
-        rejected(create(hook, policy("p", DEPLOY, "{enforcer: BPF, mode: DefenseInDepth, defenseInDepth: {}}")), "spec.policy.enforcer", "BPF");
+    void defenseInDepthWithBpfNeedsAnAllowList() throws Exception {
+        rejected(create(hook, policy("p", DEPLOY, "{enforcer: BPF, mode: DefenseInDepth, defenseInDepth: {}}")),
+                "spec.policy.defenseInDepth", "defenseInDepth.bpf");
     }
 
     @Test

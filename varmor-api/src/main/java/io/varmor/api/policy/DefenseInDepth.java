@@ -7,4 +7,5 @@ import java.util.Map;
 
 /** DefenseInDepth mode: deny-by-default profiles from a model or custom text. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DefenseInDepth(AppArmorProfile appArmor, SeccompProfile seccomp, NetworkProxyRules networkProxy, Boolean allowViolations) {}
+public record DefenseInDepth(AppArmorProfile appArmor, SeccompProfile seccomp, BpfProfile bpf, NetworkProxyRules networkProxy,
+                             Boolean allowViolations) {}

@@ -114,6 +114,8 @@ public final class IrBuilder {
                         d.seccomp() == null ? null : d.seccomp().profileType(),
                         d.seccomp() == null ? null : d.seccomp().customProfile(),
                         d.seccomp() == null || d.seccomp().syscallRawRules() == null ? List.of() : d.seccomp().syscallRawRules(),
+                        d.bpf() == null ? null : d.bpf().profileType(),
+                        d.bpf() == null ? null : d.bpf().allowList(),
                         complain);
             }
             default -> throw new IllegalStateException(mode.toString());

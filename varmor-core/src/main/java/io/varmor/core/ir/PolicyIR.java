@@ -37,9 +37,10 @@ public record PolicyIR(
     public enum Base { ALWAYS_ALLOW, RUNTIME_DEFAULT, NONE, ALLOW_LIST }
 
     /**
-     * DefenseInDepth inputs: custom profiles (or null when the profile comes from a behaviour model) and raw rules.
+     * DefenseInDepth inputs: custom profiles (or null when the profile comes from a behaviour model), raw rules and
+     * the BPF allow-list (null when the policy has none or it comes from a model not yet resolved).
      */
     public record Defense(String appArmorProfileType, String appArmorCustomProfile, List<AppArmorRawRules> appArmorRawRules,
                           String seccompProfileType, String seccompCustomProfile, List<LinuxSyscall> syscallRawRules,
-                          boolean allowViolations) {}
+                          String bpfProfileType, io.varmor.api.model.BpfResult bpfAllowList, boolean allowViolations) {}
 }

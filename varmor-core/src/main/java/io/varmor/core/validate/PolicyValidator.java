@@ -137,10 +137,6 @@ public final class PolicyValidator {
                 } else {
                     defenseInDepth(pol.defenseInDepth(), enforcer, out);
                 }
-                if (enforcer.contains("bpf")) {
-                    out.error(ErrorId.MODE_ENFORCER_CONFLICT, "spec.policy.enforcer",
-                            "mode DefenseInDepth cannot be used with the BPF enforcer (vArmor has no BPF allow-list profiles)");
-                }
             }
             case BEHAVIOR_MODELING -> {
                 if (!o.behaviorModelingEnabled()) {
@@ -168,6 +164,23 @@ public final class PolicyValidator {
         }
         if (d.seccomp() != null) {
             profileType(d.seccomp().profileType(), d.seccomp().customProfile(), "spec.policy.defenseInDepth.seccomp", out);
+        }
+        if (d.bpf() != null) {
+            String path = "spec.policy.defenseInDepth.bpf";
+            String type = d.bpf().profileType();
+            if (!"BehaviorModel".equals(type) && !"Custom".equals(type)) {
+                out.error(ErrorId.BAD_PROFILE_TYPE, path + ".profileType", "profileType must be BehaviorModel or Custom"
+                        + (type == null ? " (missing)" : ", found \"" + type + "\""));
+            } else if ("Custom".equals(type) && d.bpf().allowList() == null) {
+                out.error(ErrorId.MISSING_FIELD, path + ".allowList", "profileType Custom requires allowList");
+            }
+            if (!enforcer.contains("bpf")) {
+                out.error(ErrorId.MODE_ENFORCER_CONFLICT, path, "defenseInDepth.bpf needs the BPF enforcer in spec.policy.enforcer");
+            }
+        }
+        if (enforcer.contains("bpf") && d.bpf() == null) {
+            out.error(ErrorId.MODE_OPTIONS_MISSING, "spec.policy.defenseInDepth",
+                    "the BPF enforcer needs defenseInDepth.bpf (profileType BehaviorModel, or Custom with an allowList)");
         }
         if (enforcer.contains("apparmor") && d.appArmor() == null) {
             out.error(ErrorId.MODE_OPTIONS_MISSING, "spec.policy.defenseInDepth", "the AppArmor enforcer needs defenseInDepth.appArmor");
