@@ -206,18 +206,27 @@ static __always_inline void take(__u32 *deny, __u32 *audit, __u32 d, __u32 a)
 		*audit = a;
 }
 
-static __always_inline void pick(__u32 *deny, __u32 *audit, const struct va_dec *d, __u32 req, __u32 len)
+/* res: [0] deny ref, [1] audit ref, [2] permissions a deny slot covers (what an allow-list entry allows) */
+static __always_inline void pick(__u32 *res, const struct va_dec *d, __u32 req, __u32 len)
 {
 #pragma unroll
 	for (int i = 0; i < VA_NPERM; i++) {
 		if (!(req & (1u << i)))
 			continue;
 		__u32 dr = d->p[i].deny, ar = d->p[i].audit;
-		if (dr && len >= d->p[i].deny_need)
-			take(deny, audit, dr, 0);
+		if (dr && len >= d->p[i].deny_need) {
+			take(&res[0], &res[1], dr, 0);
+			res[2] |= 1u << i;
+		}
 		if (ar && len >= d->p[i].audit_need)
-			take(deny, audit, 0, ar);
+			take(&res[0], &res[1], 0, ar);
 	}
+}
+
+/* what an allow-list must cover: link, rename and symlink need write on both names; opens need what they request */
+static __always_inline __u32 allow_need(__u32 req)
+{
+	return (req & VA_P_LINK) ? VA_P_WRITE : (req & (VA_P_READ | VA_P_WRITE | VA_P_APPEND | VA_P_EXEC));
 }
 
 /* ---------------------------------------------------------------- path matching */
@@ -248,7 +257,7 @@ static long chain_step(__u32 i, void *unused)
 					continue;
 				if (last < w->need_p || i + 1 + w->need_s > len)
 					continue;
-				pick(&s->res[0], &s->res[1], &w->d, s->cs.req, len);
+				pick(s->res, &w->d, s->cs.req, len);
 			}
 		}
 	}
@@ -286,6 +295,7 @@ __noinline int va_match(__u32 hdr, __u32 off, __u32 len, __u32 req, __u32 kf)
 		return 0;
 	s->res[0] = 0;
 	s->res[1] = 0;
+	s->res[2] = 0;
 	__u32 n = BOUNDED(len, 252);
 	struct va_lpm_key *k = &s->key;
 
@@ -295,9 +305,9 @@ __noinline int va_match(__u32 hdr, __u32 off, __u32 len, __u32 req, __u32 kf)
 	struct va_fnode *f = bpf_map_lookup_elem(&v_fwd, k);
 	if (f) {
 		fpre = f->pre;
-		pick(&s->res[0], &s->res[1], &f->pfx, req, len);
+		pick(s->res, &f->pfx, req, len);
 		if (f->len == len) {
-			pick(&s->res[0], &s->res[1], &f->exact, req, len);
+			pick(s->res, &f->exact, req, len);
 			if (req & WANT_ANC)
 				take(&s->res[0], &s->res[1], f->anc_deny, f->anc_audit);
 		}
@@ -323,7 +333,7 @@ __noinline int va_match(__u32 hdr, __u32 off, __u32 len, __u32 req, __u32 kf)
 		struct va_rnode *r = bpf_map_lookup_elem(&v_rev, k);
 		if (r) {
 			rpre = r->pre;
-			pick(&s->res[0], &s->res[1], &r->sfx, req, len);
+			pick(s->res, &r->sfx, req, len);
 		}
 		if (kf & (VA_KF_PAIR | VA_KF_BASE)) {
 			k->hdr = hdr | VA_K_PAIRED;
@@ -336,7 +346,7 @@ __noinline int va_match(__u32 hdr, __u32 off, __u32 len, __u32 req, __u32 kf)
 		struct va_pair_key pk = { .hdr = hdr, .fpre = ppre, .rpre = prpre };
 		struct va_dec *d = bpf_map_lookup_elem(&v_pair, &pk);
 		if (d)
-			pick(&s->res[0], &s->res[1], d, req, len);
+			pick(s->res, d, req, len);
 	}
 	if (kf & VA_KF_BASE) {
 		s->cs.off = off;
@@ -354,11 +364,11 @@ __noinline int va_match(__u32 hdr, __u32 off, __u32 len, __u32 req, __u32 kf)
 				struct va_pair_key pk = { .hdr = hdr | VA_K_BASENAME, .fpre = bn->pre, .rpre = prpre };
 				struct va_dec *d = bpf_map_lookup_elem(&v_pair, &pk);
 				if (d)
-					pick(&s->res[0], &s->res[1], d, req, bl);
+					pick(s->res, d, req, bl);
 				pk.rpre = 0;
 				d = bpf_map_lookup_elem(&v_pair, &pk);
 				if (d)
-					pick(&s->res[0], &s->res[1], d, req, bl);
+					pick(s->res, d, req, bl);
 			}
 		}
 	}
@@ -463,13 +473,15 @@ __noinline int va_walk(void)
 /* ---------------------------------------------------------------- verdicts and events */
 
 /* 0 allow / -EPERM; *action: the event to emit (0 = none) */
-static __always_inline int verdict(__u32 mode, __u32 res, __u32 *action, __u32 *rule)
+static __always_inline int verdict(struct va_profile *p, __u32 res, __u32 *action, __u32 *rule)
 {
 	__u32 deny = res & 0xffff, audit = res >> 16;
 
 	*rule = 0;
 	*action = 0;
-	if (mode == VA_COMPLAIN) {
+	if (p->mode == VA_COMPLAIN) {
+		if (p->allow && !res)
+			return 0; /* an allow-list observes only what it would refuse */
 		*action = VA_A_ALLOWED;
 		*rule = (deny ? deny : audit) & VA_RULE_MASK;
 		return 0;
@@ -563,17 +575,24 @@ static __always_inline int path_decide(struct va_scratch *s, struct va_target *t
 				       __u32 type)
 {
 	__u32 res = 0, action, rule;
+	__u32 al = kind == VA_K_FILE && (p->allow & VA_AL_FILE);
 
 	if (len <= 0) {
 		struct va_stats *st = stats();
 		if (st)
 			st->unresolved++;
-		if (kf)
+		if (al)
+			res = p->allow_ref;
+		else if (kf)
 			res = p->path_guard;
 	} else if (kf) {
 		res = va_match(HDR(t->profile, kind), off, len, req, kf | (p->max_sfx << 16));
+		if (al)
+			res = (allow_need(req) & ~s->res[2]) ? p->allow_ref : 0;
+	} else if (al) {
+		res = p->allow_ref;
 	}
-	int rc = verdict(p->mode, res, &action, &rule);
+	int rc = verdict(p, res, &action, &rule);
 	if (action)
 		emit_path(s, t, ns, action, type, rule, aa, op, off, len, 0, 0);
 	return rc;
@@ -613,7 +632,7 @@ static __always_inline int walk_decide(struct va_scratch *s, struct va_target *t
 	struct va_profile *p = bpf_map_lookup_elem(&v_profiles, &t->profile);                                          \
 	if (!p)                                                                                                        \
 		return 0;                                                                                              \
-	if (!kflags(p, need_kind) && p->mode != VA_COMPLAIN)                                                           \
+	if (!kflags(p, need_kind) && p->mode != VA_COMPLAIN && !(p->allow & VA_AL_FILE))                               \
 		return 0;                                                                                              \
 	struct va_scratch *s = scratch();                                                                              \
 	if (!s)                                                                                                        \
@@ -739,17 +758,17 @@ static __always_inline int exec_decide(struct va_scratch *s, struct va_target *t
 				       struct linux_binprm *bprm)
 {
 	__u32 kf = kflags(p, VA_K_EXEC), mx = kf | (p->max_sfx << 16), action, rule;
-	__u32 by_name = 0, res = 0;
+	__u32 by_name = 0, res = 0, al = p->allow & VA_AL_EXEC;
 	struct file *f = bprm->file;
 	struct dentry *d = f->f_path.dentry;
 
 	/* the name it was invoked by (vArmor semantics: a /bin/sh symlink to busybox is caught by disable-shell) */
-	if (kf) {
+	if (kf && !al) {
 		long n = bpf_probe_read_kernel_str(s->path, VA_PATH_MAX, bprm->filename);
 		if (n > 1) {
 			by_name = va_match(HDR(t->profile, VA_K_EXEC), 0, n - 1, VA_P_EXEC, mx);
 			if (by_name & 0xffff) {
-				int rc = verdict(p->mode, by_name, &action, &rule);
+				int rc = verdict(p, by_name, &action, &rule);
 				if (action)
 					emit_path(s, t, ns, action, VA_T_BPRM, rule, AA_EXEC, VA_OP_EXEC, 0, n - 1, 0, 0);
 				return rc;
@@ -762,12 +781,16 @@ static __always_inline int exec_decide(struct va_scratch *s, struct va_target *t
 	if (p->exec_unlinked && (!BPF_CORE_READ(d, d_hash.pprev) || !BPF_CORE_READ(d, d_inode, __i_nlink)))
 		res = p->exec_unlinked; /* memfd, O_TMPFILE or deleted: no name a rule could match */
 	else if (len <= 0)
-		res = kf ? p->path_guard : 0;
-	else if (kf)
+		res = al ? p->allow_ref : (kf ? p->path_guard : 0);
+	else if (kf) {
 		res = va_match(HDR(t->profile, VA_K_EXEC), 0, len, VA_P_EXEC, mx);
+		if (al) /* allow-lists decide on the kernel-resolved file only */
+			res = (s->res[2] & VA_P_EXEC) ? 0 : p->allow_ref;
+	} else if (al)
+		res = p->allow_ref;
 	if (!(res >> 16))
 		res |= by_name & 0xffff0000;
-	int rc = verdict(p->mode, res, &action, &rule);
+	int rc = verdict(p, res, &action, &rule);
 	if (action)
 		emit_path(s, t, ns, action, VA_T_BPRM, rule, AA_EXEC, VA_OP_EXEC, 0, len, 0, 0);
 	return rc;
@@ -785,7 +808,7 @@ int BPF_PROG(va_bprm_check, struct linux_binprm *bprm, int ret)
 	struct va_profile *p = bpf_map_lookup_elem(&v_profiles, &t->profile);
 	if (!p)
 		return 0;
-	if (!kflags(p, VA_K_EXEC) && !p->exec_unlinked && p->mode != VA_COMPLAIN)
+	if (!kflags(p, VA_K_EXEC) && !p->exec_unlinked && p->mode != VA_COMPLAIN && !(p->allow & VA_AL_EXEC))
 		return 0;
 	struct va_scratch *s = scratch();
 	if (!s)
@@ -809,7 +832,7 @@ int BPF_PROG(va_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	if (!p)
 		return 0;
 	__u32 kf = kflags(p, VA_K_EXEC);
-	if (!kf)
+	if (!kf || (p->allow & VA_AL_EXEC)) /* allow-lists: libraries are gated by the file allow-list */
 		return 0;
 	struct va_scratch *s = scratch();
 	if (!s)
@@ -837,7 +860,7 @@ int BPF_PROG(va_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 	if (!p)
 		return 0;
 	__u32 kf = kflags(p, VA_K_EXEC);
-	if (!kf)
+	if (!kf || (p->allow & VA_AL_EXEC)) /* allow-lists: libraries are gated by the file allow-list */
 		return 0;
 	struct va_scratch *s = scratch();
 	if (!s)
@@ -872,7 +895,7 @@ int BPF_PROG(va_capable, const struct cred *cred, struct user_namespace *uns, in
 		return 0;
 	__u32 ref = p->cap_rule[cap & 63], action, rule;
 	__u32 res = (p->cap_deny & bit) ? ref : ((p->cap_audit & bit) ? ref << 16 : 0);
-	int rc = verdict(p->mode, res, &action, &rule);
+	int rc = verdict(p, res, &action, &rule);
 	if (action && !(opts & CAP_OPT_NOAUDIT_)) {
 		struct va_scratch *s = scratch();
 		if (s) {
@@ -900,7 +923,7 @@ int BPF_PROG(va_userns_create, const struct cred *cred, int ret)
 	if (!p || (!p->userns && p->mode != VA_COMPLAIN))
 		return 0;
 	__u32 action, rule;
-	int rc = verdict(p->mode, p->userns, &action, &rule);
+	int rc = verdict(p, p->userns, &action, &rule);
 	if (action) {
 		struct va_scratch *s = scratch();
 		if (s) {
@@ -958,7 +981,7 @@ int BPF_PROG(va_ptrace_access_check, struct task_struct *child, unsigned int mod
 	if (!ep || !et)
 		return 0;
 	__u32 action, rule;
-	int rc = verdict(ep->mode, (deny & 0xffff) | (audit << 16), &action, &rule);
+	int rc = verdict(ep, (deny & 0xffff) | (audit << 16), &action, &rule);
 	if (action) {
 		struct va_scratch *s = scratch();
 		if (s) {
@@ -987,7 +1010,7 @@ int BPF_PROG(va_socket_create, int family, int type, int protocol, int kern, int
 	if (!t)
 		return 0;
 	struct va_profile *p = bpf_map_lookup_elem(&v_profiles, &t->profile);
-	if (!p || (!p->sock_dims && p->mode != VA_COMPLAIN))
+	if (!p || (!p->sock_dims && p->mode != VA_COMPLAIN && !(p->allow & VA_AL_SOCK)))
 		return 0;
 	struct va_scratch *s = scratch();
 	if (!s)
@@ -1017,8 +1040,10 @@ int BPF_PROG(va_socket_create, int family, int type, int protocol, int kern, int
 				take(&s->res[2], &s->res[3], *v & 0xffff, *v >> 16);
 		}
 	}
-	__u32 action, rule;
-	int rc = verdict(p->mode, (s->res[2] & 0xffff) | (s->res[3] << 16), &action, &rule);
+	__u32 action, rule, res = (s->res[2] & 0xffff) | (s->res[3] << 16);
+	if (p->allow & VA_AL_SOCK)
+		res = (s->res[2] & 0xffff) ? 0 : p->allow_ref;
+	int rc = verdict(p, res, &action, &rule);
 	if (action) {
 		{
 			struct va_event *e = ev_start(s, t, ns, action, VA_T_NET, rule);
@@ -1122,7 +1147,7 @@ static __always_inline int egress_decide(struct va_target *t, __u32 ns, struct v
 		}
 	}
 	__u32 action, rule;
-	int rc = verdict(p->mode, (s->res[2] & 0xffff) | (s->res[3] << 16), &action, &rule);
+	int rc = verdict(p, (s->res[2] & 0xffff) | (s->res[3] << 16), &action, &rule);
 	if (action) {
 		{
 			struct va_event *e = ev_start(s, t, ns, action, VA_T_NET, rule);
@@ -1229,7 +1254,7 @@ static __always_inline int mount_decide(struct va_scratch *s, struct va_target *
 		s->res[2] = p->path_guard & 0xffff;
 		s->res[3] = p->path_guard >> 16;
 	}
-	int rc = verdict(p->mode, (s->res[2] & 0xffff) | (s->res[3] << 16), &action, &rule);
+	int rc = verdict(p, (s->res[2] & 0xffff) | (s->res[3] << 16), &action, &rule);
 	if (action)
 		emit_path(s, t, ns, action, VA_T_MOUNT, rule, 0, op, off, len, flags, fs);
 	return rc;
@@ -1326,7 +1351,7 @@ int BPF_PROG(va_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		res = va_match(HDR(t->profile, VA_K_UMOUNT), off, len, VA_P_EXEC, kf | (p->max_sfx << 16));
 	else if (kf)
 		res = p->path_guard;
-	int rc = verdict(p->mode, res, &action, &rule);
+	int rc = verdict(p, res, &action, &rule);
 	if (action)
 		emit_path(s, t, ns, action, VA_T_MOUNT, rule, AA_UMOUNT, VA_OP_UMOUNT, off, len, 0, 0);
 	return rc;

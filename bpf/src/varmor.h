@@ -26,6 +26,16 @@
 #define VA_ENFORCE 1
 #define VA_COMPLAIN 2
 
+/*
+ * Allow-list kinds (va_profile.allow; DefenseInDepth from a behaviour model): for these kinds the rows of the profile
+ * are allow entries (stored in the deny slots) and an access is refused, with allow_ref, unless every permission it
+ * needs is covered by some entry. Everything else of such a profile (capabilities, ptrace, user namespaces, mounts) is
+ * written by Java as the complement of what is allowed. A complain-mode allow-list reports only what it would refuse.
+ */
+#define VA_AL_FILE 0x1
+#define VA_AL_EXEC 0x2
+#define VA_AL_SOCK 0x4
+
 /* Internal (compact) permission bits; events carry AppArmor bits (exec 0x1, write 0x2, read 0x4, append 0x8, link 0x40000) */
 #define VA_P_EXEC 0x01
 #define VA_P_WRITE 0x02
@@ -147,7 +157,9 @@ struct va_profile {
 	__u32 max_sfx;    /* longest reverse-trie string (bytes to reverse) */
 	__u32 path_guard; /* deny ref | audit ref << 16 for paths that cannot be resolved (too deep, too long) */
 	__u8 hash[16];    /* content hash prefix, for adoption by a restarted agent */
-}; /* 232 */
+	__u32 allow;      /* VA_AL_* kinds decided by allow-list */
+	__u32 allow_ref;  /* deny ref | audit ref << 16 of an access outside the allow-list */
+}; /* 240 */
 
 struct va_sock_key {
 	__u32 profile;
@@ -293,7 +305,7 @@ struct va_event {
 struct va_scratch {
 	char path[VA_SCRATCH_PATH]; /* d_path output at [0, len); dentry walks end at 4096 */
 	struct va_lpm_key key;
-	__u32 res[4]; /* decision accumulators in memory (not registers) keep the verifier's states mergeable */
+	__u32 res[4]; /* res[0] deny ref, res[1] audit ref, res[2] permissions covered by a deny slot (allow-lists); decision accumulators in memory (not registers) keep the verifier's states mergeable */
 	__u64 warg[2]; /* va_walk's dentry and vfsmount (kernel pointers reach a global function as scalars this way) */
 	struct {
 		__u32 hdr, off, len, fpre, rpre, req, last, last_ok, clen, pad;

@@ -67,6 +67,9 @@ public final class BpfCompiler {
     }
 
     public static BpfTables compile(PolicyIR ir) {
+        if (ir.base() == PolicyIR.Base.ALLOW_LIST) {
+            return allowList(ir);
+        }
         List<BpfTables.CapRow> caps = new ArrayList<>();
         List<BpfTables.FlagRow> userns = new ArrayList<>();
         List<BpfTables.PathRow> files = new ArrayList<>();
@@ -133,6 +136,155 @@ public final class BpfCompiler {
         }
         return new BpfTables(2, ir.profileName(), ir.complain() ? "complain" : "enforce", caps, files, processes, sockets,
                 egress, ptrace, mounts, umounts, userns);
+    }
+
+    /** Rule id of the rows that deny what an allow-list leaves out, and of allow-list denials in events. */
+    public static final String OUTSIDE_ALLOW_LIST = io.varmor.core.model.ModelPolicies.OUTSIDE_ALLOW_LIST;
+    /** Rule id of allow-list entries (they are never reported). */
+    static final String ALLOW_ENTRY = "varmor:allow-list";
+
+    /**
+     * A DefenseInDepth profile: the BPF allow-list of the policy (executions, files with permissions, socket kinds as
+     * ALLOW rows; capabilities and ptrace as the complement of what it allows; every mount, umount and user-namespace
+     * creation denied). Everything refused is reported with {@link #OUTSIDE_ALLOW_LIST}.
+     */
+    static BpfTables allowList(PolicyIR ir) {
+        io.varmor.api.model.BpfResult a = ir.defense() == null ? null : ir.defense().bpfAllowList();
+        if (a == null) {
+            throw new IllegalArgumentException("DefenseInDepth with profileType BehaviorModel takes the allow-list of a"
+                    + " completed ArmorProfileModel, which the operator fills in (cluster mode with --enableBehaviorModeling);"
+                    + " locally, use the policy `varmor model --enforcer BPF` writes (profileType Custom)");
+        }
+        int deny = BpfTables.DENY | BpfTables.AUDIT;
+        java.util.Map<String, Integer> filePerms = new java.util.TreeMap<>();
+        for (io.varmor.api.model.FileAccess f : nz(a.files())) {
+            int bits = 0;
+            for (String perm : nz(f.permissions())) {
+                bits |= switch (perm) {
+                    case "read", "r" -> 0x4;
+                    case "append", "a" -> 0x8;
+                    case "write", "w", "rename", "link", "l" -> 0x2 | 0x8; // write covers append; names need write
+                    default -> 0; // exec of a file is decided by the executions
+                };
+            }
+            if (bits != 0 && f.path() != null) {
+                final int b = bits;
+                allowPattern(f.path()).ifPresent(pat -> filePerms.merge(pat.glob(), b, (x, y) -> x | y));
+            }
+        }
+        List<BpfTables.PathRow> files = new ArrayList<>();
+        filePerms.forEach((g, bits) -> files.add(path(PathPattern.of(g), bits, BpfTables.ALLOW, ALLOW_ENTRY)));
+        java.util.TreeSet<String> execs = new java.util.TreeSet<>();
+        for (String e : nz(a.executions())) {
+            allowPattern(e).ifPresent(pat -> execs.add(pat.glob()));
+        }
+        List<BpfTables.PathRow> processes = new ArrayList<>();
+        for (String g : execs) {
+            processes.add(path(PathPattern.of(g), 0x1, BpfTables.ALLOW, ALLOW_ENTRY));
+        }
+        List<BpfTables.SocketRow> sockets = new ArrayList<>();
+        if (a.network() != null) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (io.varmor.api.model.SocketUse u : nz(a.network().sockets())) {
+                int d = BpfEventDecoder.domainNumber(u.domain());
+                int t = BpfEventDecoder.socketTypeNumber(u.type());
+                int p = BpfEventDecoder.protocolNumber(u.protocol());
+                if (d < 0 || d >= 64 || t < 0 || t >= 64 || !seen.add(d + "/" + t + "/" + p)) {
+                    continue; // an unknown kind stays refused
+                }
+                sockets.add(new BpfTables.SocketRow(1L << d, 1L << t, p > 0 && p < 64 ? 1L << p : 0, false,
+                        BpfTables.ALLOW, ALLOW_ENTRY));
+            }
+        }
+        long allowedCaps = 0;
+        for (String c : nz(a.capabilities())) {
+            int i = io.varmor.core.ir.Linux.CAPABILITIES.indexOf(c.toLowerCase().replace("cap_", ""));
+            if (i >= 0) {
+                allowedCaps |= 1L << i;
+            }
+        }
+        List<BpfTables.CapRow> caps = new ArrayList<>();
+        if (~allowedCaps != 0) {
+            caps.add(new BpfTables.CapRow(~allowedCaps, deny, OUTSIDE_ALLOW_LIST));
+        }
+        List<BpfTables.PtraceRow> ptrace = new ArrayList<>();
+        for (String[] perm : new String[][] {{"trace", "2"}, {"read", "4"}}) {
+            boolean internal = false;
+            boolean external = false;
+            for (io.varmor.api.model.BpfPtrace pt : nz(a.ptraces())) {
+                if (nz(pt.permissions()).contains(perm[0])) {
+                    external |= Boolean.TRUE.equals(pt.external());
+                    internal |= !Boolean.TRUE.equals(pt.external());
+                }
+            }
+            if (!external) { // strict: also inside the container, unless that was recorded
+                ptrace.add(new BpfTables.PtraceRow(Integer.parseInt(perm[1]), !internal, deny, OUTSIDE_ALLOW_LIST));
+            }
+        }
+        List<BpfTables.MountRow> mounts = List.of(new BpfTables.MountRow("prefix", "", null, "*", 0, 0, false, deny,
+                OUTSIDE_ALLOW_LIST));
+        List<BpfTables.PathRow> umounts = List.of(path(PathPattern.of("/**"), 0x200, deny, OUTSIDE_ALLOW_LIST));
+        List<BpfTables.FlagRow> userns = List.of(new BpfTables.FlagRow(deny, OUTSIDE_ALLOW_LIST));
+        return new BpfTables(2, ir.profileName(), ir.complain() ? "complain" : "enforce", caps, files, processes, sockets,
+                List.of(), ptrace, mounts, umounts, userns, Boolean.TRUE);
+    }
+
+    private static <T> List<T> nz(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    /**
+     * A recorded path (possibly generalised) as a pattern BPF can hold: itself when it can; otherwise widened to
+     * {@code P**S} (P up to its first wildcard, S after its last), then to {@code P**} at a component boundary; empty
+     * when not even that fits (the path stays refused).
+     */
+    public static Optional<PathPattern> allowPattern(String glob) {
+        try {
+            PathPattern p = PathPattern.of(glob);
+            if (unsupportedPattern(p).isEmpty()) {
+                return Optional.of(p);
+            }
+            int first = firstOf(glob, "*?[{");
+            int last = lastOf(glob, "*?]}");
+            String pre = first < 0 ? glob : glob.substring(0, first);
+            String suf = last < 0 ? "" : glob.substring(last + 1);
+            if (first >= 0) {
+                PathPattern w = PathPattern.of(pre + "**" + suf);
+                if (unsupportedPattern(w).isEmpty()) {
+                    return Optional.of(w);
+                }
+            }
+            byte[] b = pre.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int cut = Math.min(b.length, MAX_LITERAL);
+            String head = new String(b, 0, cut, java.nio.charset.StandardCharsets.UTF_8);
+            int slash = head.lastIndexOf('/');
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            PathPattern w = PathPattern.of(head.substring(0, slash + 1) + "**");
+            return unsupportedPattern(w).isEmpty() ? Optional.of(w) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int firstOf(String s, String chars) {
+        int best = -1;
+        for (char c : chars.toCharArray()) {
+            int i = s.indexOf(c);
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int lastOf(String s, String chars) {
+        int best = -1;
+        for (char c : chars.toCharArray()) {
+            best = Math.max(best, s.lastIndexOf(c));
+        }
+        return best;
     }
 
     /** vArmor's grouping: single ports 16 to a row, each range a row of its own; no ports = one row for all ports. */

@@ -215,6 +215,47 @@ public final class BpfEventDecoder {
         };
     }
 
+    /** The number of a domain as {@link #domain} names it ({@code AF_INET}, {@code AF_12}), or -1. */
+    static int domainNumber(String name) {
+        return number(name, "AF_", Linux.DOMAINS);
+    }
+
+    /** The number of a socket type as {@link #socketType} names it, or -1. */
+    static int socketTypeNumber(String name) {
+        return number(name, "SOCK_", Linux.SOCKET_TYPES);
+    }
+
+    /** The number of a protocol as {@link #protocol} names it, or -1. */
+    static int protocolNumber(String name) {
+        if (name == null || !name.startsWith("IPPROTO_")) {
+            return -1;
+        }
+        return switch (name) {
+            case "IPPROTO_IP" -> 0;
+            case "IPPROTO_ICMP" -> 1;
+            case "IPPROTO_TCP" -> 6;
+            case "IPPROTO_UDP" -> 17;
+            case "IPPROTO_ICMPV6" -> 58;
+            default -> number(name, "IPPROTO_", Map.of());
+        };
+    }
+
+    private static int number(String name, String prefix, Map<String, Integer> names) {
+        if (name == null || !name.startsWith(prefix)) {
+            return -1;
+        }
+        String rest = name.substring(prefix.length());
+        Integer known = names.get(rest.toLowerCase());
+        if (known != null) {
+            return known;
+        }
+        try {
+            return Integer.parseInt(rest);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static String cString(ByteBuffer b, int off, int max) {
         int len = 0;
         while (len < max && off + len < b.limit() && b.get(off + len) != 0) {

@@ -11,15 +11,31 @@ import java.util.List;
  * count.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "profile", "mode", "capabilities", "files", "processes", "sockets", "egress", "ptrace",
-    "mounts", "umounts", "userns"})
+@JsonPropertyOrder({"version", "profile", "mode", "allowList", "capabilities", "files", "processes", "sockets", "egress",
+    "ptrace", "mounts", "umounts", "userns"})
 public record BpfTables(int version, String profile, String mode, List<CapRow> capabilities, List<PathRow> files,
                         List<PathRow> processes, List<SocketRow> sockets, List<EgressRow> egress, List<PtraceRow> ptrace,
-                        List<MountRow> mounts, List<PathRow> umounts, List<FlagRow> userns) {
+                        List<MountRow> mounts, List<PathRow> umounts, List<FlagRow> userns, Boolean allowList) {
 
-    /** Rule mode bits, as in vArmor: DENY 0x1, AUDIT 0x2. */
+    /** Rule mode bits, as in vArmor: DENY 0x1, AUDIT 0x2; ours: ALLOW 0x4 (an allow-list entry). */
     public static final int DENY = 0x1;
     public static final int AUDIT = 0x2;
+    public static final int ALLOW = 0x4;
+
+    /** A block-list profile (every row denies or audits what it matches; the rest is allowed). */
+    public BpfTables(int version, String profile, String mode, List<CapRow> capabilities, List<PathRow> files,
+                     List<PathRow> processes, List<SocketRow> sockets, List<EgressRow> egress, List<PtraceRow> ptrace,
+                     List<MountRow> mounts, List<PathRow> umounts, List<FlagRow> userns) {
+        this(version, profile, mode, capabilities, files, processes, sockets, egress, ptrace, mounts, umounts, userns, null);
+    }
+
+    /**
+     * Whether this is an allow-list (DefenseInDepth): the ALLOW rows of files, processes and sockets are all that is
+     * allowed of those kinds; the other rows deny as usual.
+     */
+    public boolean isAllowList() {
+        return Boolean.TRUE.equals(allowList);
+    }
 
     /** A capability rule: bit n of {@code mask} = capability n. */
     @JsonPropertyOrder({"mask", "mode", "rule"})

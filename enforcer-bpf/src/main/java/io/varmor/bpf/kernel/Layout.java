@@ -16,6 +16,9 @@ public final class Layout {
     /** Profile modes. */
     public static final int ENFORCE = 1, COMPLAIN = 2;
 
+    /** Kinds an allow-list profile decides by allow entries ({@code va_profile.allow}). */
+    public static final int AL_FILE = 0x1, AL_EXEC = 0x2, AL_SOCK = 0x4;
+
     /** Internal permission bits (one per decision slot). */
     public static final int P_EXEC = 0x01, P_WRITE = 0x02, P_READ = 0x04, P_APPEND = 0x08, P_LINK = 0x10;
     /** Number of permission slots in a decision. */
@@ -37,14 +40,15 @@ public final class Layout {
 
     /** Sizes of keys and values. */
     public static final int DEC = 40, LPM_KEY = 260, FNODE = 96, RNODE = 48, PAIR_KEY = 16, CHAIN_KEY = 16,
-            CHAIN_VAR = 64, CHAIN_VARS = 4, CHAIN_SIZE = CHAIN_VAR * CHAIN_VARS, TARGET = 56, PROFILE = 232, SOCK_KEY = 12,
+            CHAIN_VAR = 64, CHAIN_VARS = 4, CHAIN_SIZE = CHAIN_VAR * CHAIN_VARS, TARGET = 56, PROFILE = 240, SOCK_KEY = 12,
             EGRESS_KEY = 28, PORT_RANGES = 32, PORTS = 4 + 8 * PORT_RANGES, MCLASS_KEY = 8, MCLASS_SIZE = 40, CONFIG_SIZE = 32,
             STATS_SIZE = 64;
 
     /** Offsets in struct va_profile. */
     public static final int PR_MODE = 0, PR_MOUNT_CLASSES = 4, PR_KIND_FLAGS = 8, PR_CAP_DENY = 16, PR_CAP_AUDIT = 24,
             PR_CAP_RULE = 32, PR_PTRACE = 160, PR_USERNS = 192, PR_EXEC_UNLINKED = 196, PR_SOCK_DIMS = 200,
-            PR_EGRESS = 204, PR_MAX_SFX = 208, PR_PATH_GUARD = 212, PR_HASH = 216;
+            PR_EGRESS = 204, PR_MAX_SFX = 208, PR_PATH_GUARD = 212, PR_HASH = 216, PR_ALLOW = 232,
+            PR_ALLOW_REF = 236;
 
     /** Offsets in struct va_target. */
     public static final int TG_PROFILE = 0, TG_FLAGS = 4, TG_POD4 = 24, TG_POD6 = 28;

@@ -71,20 +71,35 @@ public final class ProfileImage {
         return (mode & BpfTables.DENY) != 0;
     }
 
+    /**
+     * How a row's mode is stored: an allow-list entry takes the deny slot of what it matches (the kernel reads the slot
+     * as "covered"), without the audit bit.
+     */
+    private static int stored(int mode) {
+        return (mode & BpfTables.ALLOW) != 0 ? BpfTables.DENY : mode;
+    }
+
+    private static BpfTables.PathRow stored(BpfTables.PathRow r) {
+        return (r.mode() & BpfTables.ALLOW) == 0 ? r
+                : new BpfTables.PathRow(r.match(), r.prefix(), r.suffix(), r.components(), r.permissions(), stored(r.mode()), r.rule());
+    }
+
     private void run(byte[] hash) {
         profile.u32(Layout.PR_MODE, "complain".equals(t.mode()) ? Layout.COMPLAIN : Layout.ENFORCE);
         int firstExecDeny = 0;
         boolean anyPath = false;
         int pathAudit = 0;
         PathTables files = new PathTables(hdr(Layout.K_FILE), true);
-        for (BpfTables.PathRow r : expand(t.files())) {
+        for (BpfTables.PathRow row : expand(t.files())) {
+            BpfTables.PathRow r = stored(row);
             files.add(pathRule(r, filePerms(r.permissions()), ref(r.rule(), r.mode())));
         }
         PathTables exec = new PathTables(hdr(Layout.K_EXEC), false);
-        for (BpfTables.PathRow r : expand(t.processes())) {
+        for (BpfTables.PathRow row : expand(t.processes())) {
+            BpfTables.PathRow r = stored(row);
             int ref = ref(r.rule(), r.mode());
             exec.add(pathRule(r, Layout.P_EXEC, ref));
-            if (denies(r.mode()) && firstExecDeny == 0) {
+            if (denies(r.mode()) && firstExecDeny == 0 && !t.isAllowList()) {
                 firstExecDeny = r.mode();
             }
         }
@@ -115,7 +130,16 @@ public final class ProfileImage {
             int r = ref(UNRESOLVED, BpfTables.DENY | BpfTables.AUDIT | pathAudit);
             profile.u32(Layout.PR_PATH_GUARD, r);
         }
-        profile.u32(Layout.PR_SOCK_DIMS, SocketTables.build(id, t.sockets(), this::ref, entries));
+        if (t.isAllowList()) {
+            int r = ref(io.varmor.bpf.BpfCompiler.OUTSIDE_ALLOW_LIST, BpfTables.DENY | BpfTables.AUDIT);
+            profile.u32(Layout.PR_ALLOW, Layout.AL_FILE | Layout.AL_EXEC | Layout.AL_SOCK);
+            profile.u32(Layout.PR_ALLOW_REF, r);
+            profile.u32(Layout.PR_EXEC_UNLINKED, r);
+            profile.u32(Layout.PR_PATH_GUARD, r);
+        }
+        List<BpfTables.SocketRow> sockets = t.sockets().stream().map(r -> new BpfTables.SocketRow(r.domains(), r.types(),
+                r.protocols(), r.impliedProtocol(), stored(r.mode()), r.rule())).toList();
+        profile.u32(Layout.PR_SOCK_DIMS, SocketTables.build(id, sockets, this::ref, entries));
         profile.u32(Layout.PR_EGRESS, EgressTables.build(id, t.egress(), this::ref, entries));
         profile.u64(Layout.PR_KIND_FLAGS, kindFlags);
         profile.u32(Layout.PR_MAX_SFX, maxSfx);

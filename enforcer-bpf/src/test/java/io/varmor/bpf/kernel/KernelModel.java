@@ -84,6 +84,7 @@ final class KernelModel {
             int an = b.getShort(o + 6) & 0xffff;
             if (d != 0 && len >= dn) {
                 take(acc, d, 0);
+                acc[2] |= 1 << i;
             }
             if (a != 0 && len >= an) {
                 take(acc, 0, a);
@@ -100,10 +101,10 @@ final class KernelModel {
         }
     }
 
-    /** {deny ref, audit ref} for a path of profile {@code id} and {@code kind}. */
+    /** {deny ref, audit ref, permissions covered by a deny slot} for a path of profile {@code id} and {@code kind}. */
     int[] match(int id, int kind, String path, int req, boolean wantAnc) {
         int kf = kflags(kind);
-        int[] acc = new int[2];
+        int[] acc = new int[3];
         if (kf == 0) {
             return acc;
         }

@@ -149,6 +149,54 @@ class BpfEnforcementInLabTest {
     }
 
     @Test
+    void aDefenseInDepthAllowListAllowsWhatItListsAndRefusesEverythingElse() {
+        allowed("al", "read_pub");
+        denied("al", "write_pub"); // listed for read only
+        allowed("al", "write_pub2");
+        denied("al", "read_key");
+        denied("al", "create_new");
+        denied("al", "exec_cat"); // nsenter cannot run cat: not an allowed execution
+        denied("al", "exec_via_vprobe");
+        allowed("al", "tcp");
+        denied("al", "udp");
+        denied("al", "unix");
+        allowed("al", "cap_setuid");
+        denied("al", "cap_setgid");
+        denied("al", "userns");
+        denied("al", "mount_tmpfs");
+        JsonNode e = event("al", "File", "path", "/srv/secret/key");
+        assertEquals("DENIED", e.path("action").asText());
+        assertEquals("varmor:outside-allow-list", e.path("ruleId").asText());
+        assertEquals("varmor:outside-allow-list", event("al", "Bprm", "path", "/usr/bin/cat").path("ruleId").asText());
+        event("al", "Capability", "capability", "setgid");
+        assertTrue(events("al").stream().allMatch(x -> x.path("action").asText().equals("DENIED")
+                && x.path("ruleId").asText().equals("varmor:outside-allow-list")), events("al").toString());
+        assertTrue(events("al").stream().noneMatch(x -> x.path("event").path("path").asText().equals("/srv/out/pub2")
+                || (x.path("event").path("path").asText().equals("/srv/out/pub")
+                && x.path("event").path("permissions").toString().equals("[\"read\"]"))), "allowed accesses are not reported: "
+                + events("al"));
+        assertEquals("[\"write\"]", events("al").stream().filter(x -> x.path("event").path("path").asText().equals("/srv/out/pub"))
+                .findFirst().orElseThrow().path("event").path("permissions").toString(), "the write it refused");
+    }
+
+    @Test
+    void anObservedAllowListAllowsEverythingAndReportsOnlyWhatItWouldRefuse() {
+        for (String c : List.of("read_pub", "write_pub", "write_pub2", "read_key", "create_new", "tcp", "udp", "unix",
+                "cap_setuid", "cap_setgid")) {
+            allowed("alobs", c);
+        }
+        JsonNode e = event("alobs", "File", "path", "/srv/secret/key");
+        assertEquals("ALLOWED", e.path("action").asText());
+        assertEquals("varmor:outside-allow-list", e.path("ruleId").asText());
+        event("alobs", "File", "path", "/srv/out/new");
+        List<JsonNode> ev = events("alobs");
+        assertTrue(ev.stream().allMatch(x -> x.path("ruleId").asText().equals("varmor:outside-allow-list")), ev.toString());
+        assertTrue(ev.stream().noneMatch(x -> x.path("event").path("path").asText().equals("/srv/out/pub2")
+                || (x.path("event").path("path").asText().equals("/srv/out/pub")
+                && x.path("event").path("permissions").toString().equals("[\"read\"]"))), ev.toString());
+    }
+
+    @Test
     void aFloodingNamespaceIsRateLimitedInTheKernelAndDropsAreCounted() {
         allowed("complain", "flood");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("rateDrops=(\\d+)").matcher(v("stats"));

@@ -42,6 +42,27 @@ final class Checks {
         spec();
         bypass();
         dispositions();
+        allowLists();
+    }
+
+    /** DefenseInDepth allow-lists ({@link EnforcementGuestMain#allowList}): enforced, and observed. */
+    private void allowLists() throws Exception {
+        for (String n : new String[] {"al", "alobs"}) {
+            at(n, "read_pub", vp("open", "/srv/out/pub"));
+            at(n, "write_pub", vp("open", "/srv/out/pub", "w"));
+            at(n, "write_pub2", vp("open", "/srv/out/pub2", "w"));
+            at(n, "read_key", vp("open", "/srv/secret/key"));
+            at(n, "create_new", vp("open", "/srv/out/new", "c"));
+            at(n, "exec_cat", "cat", "/srv/out/pub");
+            at(n, "exec_via_vprobe", vp("exec", "/bin/true"));
+            at(n, "tcp", vp("socket", "2", "1", "0"));
+            at(n, "udp", vp("socket", "2", "2", "0"));
+            at(n, "unix", vp("socket", "1", "1", "0"));
+            at(n, "cap_setuid", vp("cap", "setuid"));
+            at(n, "cap_setgid", vp("cap", "setgid"));
+            at(n, "userns", vp("userns"));
+            at(n, "mount_tmpfs", vp("mount", "none", "/srv/mnt", "tmpfs"));
+        }
     }
 
     /** Spec §16 cases 9-19, 22. */

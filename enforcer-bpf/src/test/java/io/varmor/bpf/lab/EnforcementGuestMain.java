@@ -115,8 +115,33 @@ public final class EnforcementGuestMain {
 
     static final String TOKEN = "/run/secrets/kubernetes.io/serviceaccount/token";
 
+    /**
+     * DefenseInDepth allow-lists (deny by default): vprobe may run, read /srv/out/pub, read and write /srv/out/pub2,
+     * create TCP sockets and use CAP_SETUID; nothing else. {@code observe}: allowViolations.
+     */
+    static String allowList(String vprobe, boolean observe) {
+        return """
+                mode: DefenseInDepth
+                defenseInDepth:
+                  allowViolations: %s
+                  bpf:
+                    profileType: Custom
+                    allowList:
+                      executions: [%s]
+                      files:
+                      - {path: /srv/out/pub, permissions: [read]}
+                      - {path: /srv/out/pub2, permissions: [read, write]}
+                      capabilities: [setuid]
+                      network:
+                        sockets: [{domain: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_IP}]
+                """.formatted(observe, vprobe);
+    }
+
     public static void main(String[] args) throws Exception {
         String vp = args[0];
+        String real = java.nio.file.Path.of(vp).toRealPath().toString();
+        POLICIES.put("al", allowList(real, false));
+        POLICIES.put("alobs", allowList(real, true));
         Guest.sh("""
                 mkdir -p /run/secrets/kubernetes.io/serviceaccount && echo token > %s
                 ip link set lo up
