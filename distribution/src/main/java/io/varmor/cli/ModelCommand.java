@@ -148,24 +148,25 @@ final class ModelCommand implements Callable<Integer> {
         String profileName = compiled.ir().profileName();
         Map<String, String> generated = new TreeMap<>();
         for (String id : compiled.artifacts().keySet()) {
-            if (id.equals("Seccomp")) {
-                continue;
+            if (id.equals("Seccomp") || id.equals("BPF")) {
+                continue; // their allow-lists are written into the policy by ModelPolicies
             }
             plugins.enforcer(id).flatMap(e -> e.profileFromModel(profileName, result)).ifPresentOrElse(
                     text -> generated.put(id, text),
                     () -> System.err.println("varmor: " + id + " recorded into the model but generates no allow-list"));
         }
         boolean seccomp = compiled.artifacts().containsKey("Seccomp");
+        boolean bpf = compiled.artifacts().containsKey("BPF");
         Files.createDirectories(out);
         Path modelFile = out.resolve(name + ".model.yaml");
         Path policyFile = out.resolve(name + ".policy.yaml");
         Files.writeString(modelFile, Manifests.toYaml(ModelPolicies.model(profileName, "local", result)));
-        if (!seccomp && generated.isEmpty()) {
+        if (!seccomp && !bpf && generated.isEmpty()) {
             System.err.println("varmor: wrote " + modelFile + "; no policy, since no selected enforcer generates allow-lists");
             return 0;
         }
         Files.writeString(policyFile, Manifests.toYaml(ModelPolicies.defenseInDepth(name, "local", result, seccomp,
-                generated, observe)));
+                bpf, generated, observe)));
         int syscalls = result.seccomp() == null ? 0 : result.seccomp().syscalls().size();
         System.err.printf("varmor: modelled %s in %.1f s: %d events, %d distinct syscalls%s; command exited %d%n",
                 String.join(" ", command).replace('\n', ' '), (System.nanoTime() - started) / 1e9, recorder.eventCount(),

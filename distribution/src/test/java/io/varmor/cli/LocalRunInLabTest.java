@@ -69,6 +69,10 @@ class LocalRunInLabTest {
         scenario(args, "aa-model-other-file", learned, "cat", "/etc/hostname");
         // after the BPF scenarios above in the same JVM: every run's complain events reach its own model
         scenario(args, "bpf-model", "@model:BPF", "cat", "/etc/os-release");
+        String learnedBpf = LabScenarios.MODEL_DIR + "/bpf-model.policy.yaml";
+        scenario(args, "bpf-model-replay", learnedBpf, "cat", "/etc/os-release");
+        scenario(args, "bpf-model-other-exec", learnedBpf, "id", "-un");
+        scenario(args, "bpf-model-other-file", learnedBpf, "cat", "/etc/hostname");
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
@@ -97,7 +101,7 @@ class LocalRunInLabTest {
             }
             outcomes.put(f[1], new Outcome(Integer.parseInt(f[2]), events));
         }
-        assertEquals(22, outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
+        assertEquals(1 + args.stream().filter(";;"::equals).count(), (long) outcomes.size(), "every scenario ran; guest output:\n" + guestLog);
     }
 
     private static void scenario(List<String> args, String name, String policy, String... cmd) {
@@ -188,6 +192,21 @@ class LocalRunInLabTest {
         // /etc/os-release is a symlink: BPF sees the kernel-resolved path
         assertTrue(bpf.files().stream().anyMatch(f -> f.path().endsWith("/os-release") && f.permissions().contains("read")),
                 bpf.files().toString());
+    }
+
+    @Test
+    void aModelLearnedThroughBpfBecomesADenyByDefaultBpfAllowList() {
+        assertEquals(0, outcomes.get("bpf-model").exit(), guestLog);
+        assertAllowed("bpf-model-replay");
+        Outcome exec = outcomes.get("bpf-model-other-exec");
+        assertEquals(126, exec.exit(), "an executable never seen while learning is denied\n" + guestLog);
+        assertTrue(exec.events().stream().anyMatch(e -> e.get("enforcer").asText().equals("BPF")
+                && e.get("action").asText().equals("DENIED") && e.path("ruleId").asText().equals("varmor:outside-allow-list")
+                && e.path("event").path("path").asText().endsWith("/id")), exec.events().toString());
+        Outcome file = outcomes.get("bpf-model-other-file");
+        assertEquals(1, file.exit(), "a file never read while learning is denied\n" + guestLog);
+        assertTrue(file.events().stream().anyMatch(e -> e.get("action").asText().equals("DENIED")
+                && e.path("event").path("path").asText().equals("/etc/hostname")), file.events().toString());
     }
 
     @Test

@@ -7,8 +7,10 @@ import io.varmor.api.io.Manifests;
 import io.varmor.api.meta.ObjectMeta;
 import io.varmor.api.model.ArmorProfileModelData;
 import io.varmor.api.model.ArmorProfileModelStatus;
+import io.varmor.api.model.BpfResult;
 import io.varmor.api.model.DynamicResult;
 import io.varmor.api.policy.AppArmorProfile;
+import io.varmor.api.policy.BpfProfile;
 import io.varmor.api.policy.DefenseInDepth;
 import io.varmor.api.policy.Policy;
 import io.varmor.api.policy.SeccompProfile;
@@ -24,6 +26,9 @@ public final class ModelPolicies {
     /** Always allowed by generated Seccomp allow-lists (vArmor's base set; they are not logged while modelling). */
     public static final List<String> SECCOMP_BASE = List.of("close", "exit", "exit_group", "open", "openat", "openat2",
             "read", "rt_sigreturn", "write");
+
+    /** Rule id of what a generated allow-list refuses (BPF events and simulation findings). */
+    public static final String OUTSIDE_ALLOW_LIST = "varmor:outside-allow-list";
 
     private ModelPolicies() {}
 
@@ -51,20 +56,28 @@ public final class ModelPolicies {
         return Manifests.toPrettyJson(profile) + "\n";
     }
 
+    /** The BPF allow-list of a model: what BPF recorded (nothing at all when BPF recorded nothing). */
+    public static BpfResult bpfAllowList(DynamicResult result) {
+        BpfResult b = result == null ? null : result.bpf();
+        return b != null ? b : new BpfResult(List.of(), List.of(), List.of(), null, List.of(), List.of());
+    }
+
     /**
-     * A DefenseInDepth policy enforcing a model's allow-lists: the Seccomp allow-list when {@code seccomp} is set,
-     * and the given custom profiles of other enforcers (enforcer id → profile text, e.g. AppArmor's).
+     * A DefenseInDepth policy enforcing a model's allow-lists: the Seccomp allow-list when {@code seccomp} is set, the
+     * BPF allow-list when {@code bpf} is set, and the given custom profiles of other enforcers (enforcer id → profile
+     * text, e.g. AppArmor's).
      */
     public static VarmorPolicy defenseInDepth(String name, String namespace, DynamicResult result, boolean seccomp,
-                                              Map<String, String> customProfiles, boolean allowViolations) {
+                                              boolean bpf, Map<String, String> customProfiles, boolean allowViolations) {
         String aaText = customProfiles.get("AppArmor");
         AppArmorProfile aa = aaText == null ? null : new AppArmorProfile("Custom", aaText, null);
+        BpfProfile bp = bpf ? new BpfProfile("Custom", bpfAllowList(result)) : null;
         SeccompProfile sc = seccomp ? new SeccompProfile("Custom", seccompAllowList(result), null) : null;
-        String enforcer = (aa != null ? "AppArmor" : "") + (sc != null ? "Seccomp" : "");
+        String enforcer = (aa != null ? "AppArmor" : "") + (bp != null ? "BPF" : "") + (sc != null ? "Seccomp" : "");
         if (enforcer.isEmpty()) {
             throw new IllegalArgumentException("no enforcer can generate a profile from this model");
         }
-        DefenseInDepth did = new DefenseInDepth(aa, sc, null, allowViolations ? Boolean.TRUE : null);
+        DefenseInDepth did = new DefenseInDepth(aa, sc, bp, null, allowViolations ? Boolean.TRUE : null);
         Policy policy = new Policy(enforcer, "DefenseInDepth", null, null, did, null);
         return new VarmorPolicy(Resource.API_VERSION, "VarmorPolicy",
                 new ObjectMeta(name, null, namespace, null, null, null, null, null, null, null, null, null, null, null),
@@ -77,17 +90,18 @@ public final class ModelPolicies {
         DefenseInDepth did = pol == null ? null : pol.defenseInDepth();
         return did != null && "DefenseInDepth".equals(pol.mode())
                 && ((did.appArmor() != null && "BehaviorModel".equals(did.appArmor().profileType()))
-                || (did.seccomp() != null && "BehaviorModel".equals(did.seccomp().profileType())));
+                || (did.seccomp() != null && "BehaviorModel".equals(did.seccomp().profileType()))
+                || (did.bpf() != null && "BehaviorModel".equals(did.bpf().profileType())));
     }
 
     /**
      * {@code p} with each {@code profileType: BehaviorModel} of its DefenseInDepth replaced by {@code Custom} with the
-     * given profile text (raw rules kept); {@code p} itself when it uses no model.
+     * given profile text (raw rules kept) or, for BPF, the model's allow-list; {@code p} itself when it uses no model.
      *
-     * @throws IllegalArgumentException when a needed text is null
+     * @throws IllegalArgumentException when a needed text or allow-list is null
      */
     public static io.varmor.api.PolicyResource resolveBehaviorModel(io.varmor.api.PolicyResource p, String appArmorText,
-                                                                    String seccompText) {
+                                                                    String seccompText, BpfResult bpfAllowList) {
         if (!usesBehaviorModel(p)) {
             return p;
         }
@@ -107,8 +121,15 @@ public final class ModelPolicies {
             }
             s = new SeccompProfile("Custom", seccompText, s.syscallRawRules());
         }
+        BpfProfile b = did.bpf();
+        if (b != null && "BehaviorModel".equals(b.profileType())) {
+            if (bpfAllowList == null) {
+                throw new IllegalArgumentException("the model has no BPF behaviour (was BPF modelled?)");
+            }
+            b = new BpfProfile("Custom", bpfAllowList);
+        }
         Policy replaced = new Policy(pol.enforcer(), pol.mode(), pol.enhanceProtect(), pol.modelingOptions(),
-                new DefenseInDepth(a, s, did.networkProxy(), did.allowViolations()), pol.networkProxyConfig());
+                new DefenseInDepth(a, s, b, did.networkProxy(), did.allowViolations()), pol.networkProxyConfig());
         VarmorPolicySpec spec = new VarmorPolicySpec(p.spec().target(), replaced, p.spec().updateExistingWorkloads());
         return p instanceof io.varmor.api.VarmorClusterPolicy c
                 ? new io.varmor.api.VarmorClusterPolicy(c.apiVersion(), c.kind(), c.metadata(), spec, c.status())
@@ -118,10 +139,10 @@ public final class ModelPolicies {
     /**
      * Stand-ins for a model that does not exist yet, so that admission can check everything else of a policy that
      * will be compiled against its model later: an AppArmor profile that allows nothing, a Seccomp profile that
-     * denies everything.
+     * denies everything, an empty BPF allow-list.
      */
     public static io.varmor.api.PolicyResource withPlaceholderModel(io.varmor.api.PolicyResource p, String profileName) {
         return resolveBehaviorModel(p, "profile " + profileName + " flags=(attach_disconnected,mediate_deleted) {\n}\n",
-                "{\"defaultAction\": \"SCMP_ACT_ERRNO\"}");
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\"}", bpfAllowList(null));
     }
 }

@@ -37,7 +37,10 @@ public final class Simulator {
             seccomp(seccomp, behaviour.seccomp().syscalls(), out);
         }
         BpfResult b = behaviour.bpf();
-        if (b != null) {
+        BpfResult allow = policy.ir().defense() == null ? null : policy.ir().defense().bpfAllowList();
+        if (b != null && allow != null && policy.artifacts().containsKey("BPF")) {
+            allowList(allow, b, out);
+        } else if (b != null) {
             for (IrRule r : policy.ir().rules()) {
                 if (r.disposition() == null || !r.disposition().denies()) {
                     continue;
@@ -62,6 +65,60 @@ public final class Simulator {
             }
         }
         return out;
+    }
+
+    /**
+     * What a BPF allow-list leaves out of recorded behaviour. Matching uses the listed patterns as written; the BPF
+     * enforcer widens patterns it cannot hold (so it may allow slightly more than predicted here, never less).
+     */
+    private static void allowList(BpfResult allow, BpfResult b, List<Finding> out) {
+        String rule = ModelPolicies.OUTSIDE_ALLOW_LIST;
+        for (String x : nz(b.executions())) {
+            if (nz(allow.executions()).stream().noneMatch(g -> matches(g, x))) {
+                out.add(new Finding("BPF", rule, "exec " + x, true));
+            }
+        }
+        for (FileAccess fa : nz(b.files())) {
+            for (String p : nz(fa.permissions())) {
+                String need = switch (p) {
+                    case "rename", "link" -> "write";
+                    case "exec" -> null;
+                    default -> p;
+                };
+                if (need != null && nz(allow.files()).stream().noneMatch(a -> a.path() != null && matches(a.path(), fa.path())
+                        && (nz(a.permissions()).contains(need) || (need.equals("append") && nz(a.permissions()).contains("write"))
+                        || (need.equals("write") && nz(a.permissions()).stream().anyMatch(q -> q.equals("rename") || q.equals("link")))))) {
+                    out.add(new Finding("BPF", rule, p + " " + fa.path(), true));
+                }
+            }
+        }
+        for (String c : nz(b.capabilities())) {
+            if (!nz(allow.capabilities()).contains(c)) {
+                out.add(new Finding("BPF", rule, "capability " + c, true));
+            }
+        }
+        if (b.network() != null) {
+            var allowed = allow.network() == null ? List.<io.varmor.api.model.SocketUse>of() : nz(allow.network().sockets());
+            for (var s : nz(b.network().sockets())) {
+                boolean ok = allowed.stream().anyMatch(a -> a.domain().equals(s.domain()) && a.type().equals(s.type())
+                        && (a.protocol().equals(s.protocol()) || a.protocol().equals("IPPROTO_IP")));
+                if (!ok) {
+                    out.add(new Finding("BPF", rule, "socket " + s.domain() + " " + s.type() + " " + s.protocol(), true));
+                }
+            }
+        }
+    }
+
+    private static boolean matches(String glob, String path) {
+        try {
+            return io.varmor.core.ir.PathPattern.of(glob).matches(path) || glob.equals(path);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static <T> List<T> nz(List<T> l) {
+        return l == null ? List.of() : l;
     }
 
     private static boolean overlaps(IrRule.File f, List<String> perms) {
