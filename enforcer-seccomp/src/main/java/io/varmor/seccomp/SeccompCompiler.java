@@ -195,6 +195,11 @@ public final class SeccompCompiler {
         String defaultAction = d != null && d.allowViolations() ? "SCMP_ACT_LOG" : "SCMP_ACT_ERRNO";
         List<SeccompProfile.Syscall> syscalls = new ArrayList<>();
         List<String> arches = ARCHES;
+        if (d != null && "BehaviorModel".equals(d.seccompProfileType())) {
+            throw new IllegalArgumentException("DefenseInDepth with profileType BehaviorModel takes the allow-list"
+                    + " of a completed ArmorProfileModel, which the operator fills in (cluster mode with"
+                    + " --enableBehaviorModeling); locally, use the policy `varmor model` writes (profileType Custom)");
+        }
         if (d != null && "Custom".equals(d.seccompProfileType()) && d.seccompCustomProfile() != null) {
             SeccompProfile custom = parseCustom(d.seccompCustomProfile());
             if (custom.syscalls() != null) {
