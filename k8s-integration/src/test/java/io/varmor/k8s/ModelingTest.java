@@ -55,6 +55,10 @@ class ModelingTest {
     }
 
     static HttpResponse<String> send(String token, BehaviorData d) throws Exception {
+        return send(op, token, d);
+    }
+
+    static HttpResponse<String> send(Operator op, String token, BehaviorData d) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("https://localhost:" + op.statusPort() + "/apis/v1/data"))
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(KubeJson.mapper().writeValueAsString(d))).build();
@@ -66,9 +70,24 @@ class ModelingTest {
     }
 
     static ArmorProfileModel model(String name) {
+        return model(cluster, name);
+    }
+
+    static ArmorProfileModel model(TestCluster cluster, String name) {
         GenericKubernetesResource g = cluster.admin.genericKubernetesResources("crd.varmor.org/v1beta1", "ArmorProfileModel")
                 .inNamespace("demo").withName(name).get();
         return g == null ? null : KubeJson.convert(g, ArmorProfileModel.class);
+    }
+
+    /** Switches demo/{@code name} to DefenseInDepth with the Seccomp allow-list of its model. */
+    static void toDefenseInDepth(TestCluster cluster, String name) {
+        cluster.admin.resources(io.varmor.k8s.model.VarmorPolicyResource.class).inNamespace("demo").withName(name).edit(p -> {
+            var want = KubeJson.convert(io.varmor.api.io.Manifests.parseOne(Policies.vpol("demo", name, "Seccomp", "DefenseInDepth",
+                    "    defenseInDepth:\n      seccomp: {profileType: BehaviorModel}\n"), io.varmor.api.VarmorPolicy.class),
+                    io.varmor.k8s.model.VarmorPolicyResource.class);
+            p.setSpec(want.getSpec());
+            return p;
+        });
     }
 
     @Test
@@ -96,13 +115,7 @@ class ModelingTest {
         Await.until("Completed", T, () -> "Completed".equals(Policies.phase(Policies.get(cluster.admin, "demo", "learn"))));
 
         // switch the policy to DefenseInDepth with the learned model
-        cluster.admin.resources(io.varmor.k8s.model.VarmorPolicyResource.class).inNamespace("demo").withName("learn").edit(p -> {
-            var want = KubeJson.convert(io.varmor.api.io.Manifests.parseOne(Policies.vpol("demo", "learn", "Seccomp", "DefenseInDepth",
-                    "    defenseInDepth:\n      seccomp: {profileType: BehaviorModel}\n"), io.varmor.api.VarmorPolicy.class),
-                    io.varmor.k8s.model.VarmorPolicyResource.class);
-            p.setSpec(want.getSpec());
-            return p;
-        });
+        toDefenseInDepth(cluster, "learn");
         Await.until("the ArmorProfile enforces the model's allow-list", T, () -> {
             var ap = Policies.profile(cluster.admin, "demo", "varmor-demo-learn");
             return ap != null && ap.getSpec().profile().seccomp() != null && ap.getSpec().profile().seccomp().contains("\"connect\"");

@@ -52,7 +52,8 @@ final class LeaderSession implements AutoCloseable {
         this.book = new PolicyStatusBook(client);
         this.aggregator = new StatusAggregator(this::desiredAgents, this::publish,
                 (node, ok, changed) -> metrics.profileProcessed(node, ok, changed), agentHeartbeat.toMillis() * 4, System::currentTimeMillis);
-        this.models = cfg.enableBehaviorModeling ? new ModelStore(client, compiler.plugins(), this::desiredAgents, ref -> {
+        this.models = cfg.enableBehaviorModeling ? new ModelStore(client, compiler.plugins(), this::desiredAgents,
+                new ModelStore.Storage(cfg.modelDir, cfg.maxModelObjectBytes), ref -> {
             aggregator.modelCompleted(ref);
             controllerRequeueAll();
         }) : null;

@@ -35,7 +35,11 @@ import java.util.logging.Logger;
  * {@code profileFromModel}, Seccomp as the allow-list) and {@code status.ready} becomes true. A DefenseInDepth policy
  * with {@code profileType: BehaviorModel} then compiles against that model ({@link #withModel}).
  *
- * <p>Not built yet: the LocalDisk fallback for models too large for one object.
+ * <p>A model too large for one object (its JSON above {@link Storage#maxObjectBytes}, or refused by the API server as
+ * too large) is written as indented JSON to {@code <dir>/<namespace>/<name>.json} (mode 0600) and the object keeps
+ * everything but {@code data}, with {@code storageType: LocalDisk} (vArmor's fallback). {@link #get} reads it back, so
+ * merging and {@link #withModel} see the whole model. The directory belongs to the leader: without a volume shared by
+ * the replicas (vArmor: a PVC), a new leader finds the object but not its data, and says so.
  */
 final class ModelStore {
     private static final Logger LOG = Logger.getLogger(ModelStore.class.getName());
@@ -47,26 +51,74 @@ final class ModelStore {
     private final Plugins plugins;
     private final IntSupplier desired;
     private final Consumer<ProfileRef> completed;
+    private final Storage storage;
+
+    /** Where models too large for one object go, and the size that sends them there. */
+    record Storage(java.nio.file.Path dir, int maxObjectBytes) {}
+
+    static final String CRD_INTERNAL = "CRDInternal", LOCAL_DISK = "LocalDisk";
 
     /**
      * @param desired   agents expected to send data (the agent DaemonSet's desiredNumberScheduled)
      * @param completed told when a model becomes complete
      */
-    ModelStore(KubernetesClient client, Plugins plugins, IntSupplier desired, Consumer<ProfileRef> completed) {
+    ModelStore(KubernetesClient client, Plugins plugins, IntSupplier desired, Storage storage, Consumer<ProfileRef> completed) {
         this.client = client;
         this.plugins = plugins;
         this.desired = desired;
+        this.storage = storage;
         this.completed = completed;
+    }
+
+    /** The file a LocalDisk model's data is kept in. */
+    java.nio.file.Path localFile(ProfileRef ref) {
+        return storage.dir().resolve(ref.namespace()).resolve(ref.name() + ".json");
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> in(String ns) {
         return client.genericKubernetesResources(Names.API_VERSION, KIND).inNamespace(ns);
     }
 
-    /** The model of a profile, if one exists. */
+    /**
+     * The model of a profile, if one exists, with its data (read from the local disk for LocalDisk models).
+     *
+     * @throws IllegalStateException when a LocalDisk model's data is not on this replica's disk
+     */
     Optional<ArmorProfileModel> get(ProfileRef ref) {
         GenericKubernetesResource g = in(ref.namespace()).withName(ref.name()).get();
-        return g == null ? Optional.empty() : Optional.of(KubeJson.convert(g, ArmorProfileModel.class));
+        return g == null ? Optional.empty() : Optional.of(withLocalData(ref, KubeJson.convert(g, ArmorProfileModel.class)));
+    }
+
+    private ArmorProfileModel withLocalData(ProfileRef ref, ArmorProfileModel m) {
+        if (!LOCAL_DISK.equals(m.storageType())) {
+            return m;
+        }
+        java.nio.file.Path f = localFile(ref);
+        try {
+            ArmorProfileModel full = KubeJson.mapper().readValue(java.nio.file.Files.readString(f), ArmorProfileModel.class);
+            return new ArmorProfileModel(m.apiVersion(), m.kind(), m.metadata(), LOCAL_DISK, full.data(), m.status());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the ArmorProfileModel " + ref + " is stored on the local disk of the replica"
+                    + " that wrote it (" + f + ") and is not readable here: " + e.getMessage()
+                    + " (share the model directory between replicas with a persistent volume)", e);
+        }
+    }
+
+    /** Writes a model's full JSON (mode 0600) where {@link #get} finds it; replaces the file atomically. */
+    private void writeLocal(ProfileRef ref, ArmorProfileModel m) {
+        java.nio.file.Path f = localFile(ref);
+        try {
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            java.nio.file.Files.deleteIfExists(tmp);
+            java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(tmp, KubeJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m));
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot store the behaviour model " + ref + " in " + f + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether the profile's model is complete. */
@@ -112,7 +164,8 @@ final class ModelStore {
     synchronized void accept(String node, BehaviorData d) {
         ProfileRef ref = new ProfileRef(d.namespace(), d.armorProfile());
         GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
-        Optional<ArmorProfileModel> cur = Optional.ofNullable(existing).map(x -> KubeJson.convert(x, ArmorProfileModel.class));
+        Optional<ArmorProfileModel> cur = Optional.ofNullable(existing)
+                .map(x -> withLocalData(ref, KubeJson.convert(x, ArmorProfileModel.class)));
         Map<String, String> annotations = new HashMap<>();
         TreeSet<String> nodes = new TreeSet<>();
         DynamicResult merged = d.dynamicResult();
@@ -136,29 +189,58 @@ final class ModelStore {
         Profile profile = complete ? profiles(ref.name(), merged) : null;
         ObjectMeta meta = new ObjectMeta(ref.name(), null, ref.namespace(), null, null, null, null, null, null, null,
                 annotations, null, null, null);
-        ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, "CRDInternal",
+        ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, CRD_INTERNAL,
                 new ArmorProfileModelData(merged, Map.of(), profile),
                 new ArmorProfileModelStatus(want, nodes.size(), complete, null));
-        GenericKubernetesResource g = KubeJson.convert(model, GenericKubernetesResource.class);
+        String version = existing == null ? null : existing.getMetadata().getResourceVersion();
+        boolean local;
         try {
-            if (existing == null) {
-                in(ref.namespace()).resource(g).create();
-            } else {
-                g.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                in(ref.namespace()).resource(g).update();
-            }
-            writeStatus(ref, model.status());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 413 || String.valueOf(e.getMessage()).contains("too large")) {
-                throw new IllegalStateException("the model of " + ref + " is too large for one object (LocalDisk storage"
-                        + " is not supported yet): " + e.getMessage(), e);
-            }
-            throw e;
+            local = KubeJson.mapper().writeValueAsBytes(model).length > storage.maxObjectBytes();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        LOG.info("behaviour model " + ref + ": data from " + nodes + " (" + nodes.size() + "/" + want + ")");
+        try {
+            version = write(ref, model, version, local);
+        } catch (KubernetesClientException e) {
+            if (local || !(e.getCode() == 413 || String.valueOf(e.getMessage()).contains("too large"))) {
+                throw e;
+            }
+            local = true;
+            write(ref, model, version, true);
+        }
+        writeStatus(ref, model.status());
+        LOG.info("behaviour model " + ref + ": data from " + nodes + " (" + nodes.size() + "/" + want + ")"
+                + (local ? ", stored on the local disk (" + localFile(ref) + ")" : ""));
         if (complete) {
             completed.accept(ref);
         }
+    }
+
+    /**
+     * Creates or updates the object; {@code local}: the data goes to the local disk and the object keeps the rest
+     * ({@code storageType: LocalDisk}). Returns the object's new resource version.
+     */
+    private String write(ProfileRef ref, ArmorProfileModel model, String version, boolean local) {
+        ArmorProfileModel object = model;
+        if (local) {
+            writeLocal(ref, model);
+            object = new ArmorProfileModel(model.apiVersion(), model.kind(), model.metadata(), LOCAL_DISK, null, model.status());
+        } else {
+            try {
+                java.nio.file.Files.deleteIfExists(localFile(ref)); // it fits in the object again
+            } catch (java.io.IOException e) {
+                LOG.warning("cannot remove " + localFile(ref) + ": " + e.getMessage());
+            }
+        }
+        GenericKubernetesResource g = KubeJson.convert(object, GenericKubernetesResource.class);
+        GenericKubernetesResource out;
+        if (version == null) {
+            out = in(ref.namespace()).resource(g).create();
+        } else {
+            g.getMetadata().setResourceVersion(version);
+            out = in(ref.namespace()).resource(g).update();
+        }
+        return out == null ? version : out.getMetadata().getResourceVersion();
     }
 
     /** The deny-by-default profiles of a complete model. */
@@ -188,7 +270,8 @@ final class ModelStore {
                     + (m.status() == null ? "?" : m.status().desiredNumber()) + " nodes sent their data)");
         }
         try {
-            return ModelPolicies.resolveBehaviorModel(p, generated.appArmor(), generated.seccomp());
+            return ModelPolicies.resolveBehaviorModel(p, generated.appArmor(), generated.seccomp(),
+                    m.data().dynamicResult() == null ? null : m.data().dynamicResult().bpf());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("ArmorProfileModel " + ref + ": " + e.getMessage(), e);
         }

@@ -15,6 +15,8 @@ public final class OperatorConfig {
     String podName = System.getenv("POD_NAME");
     boolean restartExistingWorkloads = true;
     boolean enableBehaviorModeling = false;
+    java.nio.file.Path modelDir = java.nio.file.Path.of("/var/log/varmor/apmdata");
+    int maxModelObjectBytes = 1_000_000;
     boolean bpfExclusiveMode = false;
     int maxRulesPerKind = 1024;
     int controllerWorkers = 4;
@@ -67,6 +69,17 @@ public final class OperatorConfig {
     /** {@code --enableBehaviorModeling} (default false). */
     public OperatorConfig enableBehaviorModeling(boolean v) {
         enableBehaviorModeling = v;
+        return this;
+    }
+
+    /**
+     * Where models too large for one object are kept ({@code storageType: LocalDisk}; vArmor's
+     * {@code /var/log/varmor/apmdata}), and the serialized size above which a model goes there (default 1,000,000
+     * bytes, under etcd's 1.5 MiB request limit; a "request entity too large" answer also sends it there).
+     */
+    public OperatorConfig modelStorage(java.nio.file.Path dir, int maxObjectBytes) {
+        modelDir = dir;
+        maxModelObjectBytes = maxObjectBytes;
         return this;
     }
 
