@@ -129,6 +129,9 @@ final class ModelCommand implements Callable<Integer> {
             if (pipeline.dropped() > 0) {
                 System.err.println("varmor: WARNING " + pipeline.dropped() + " behaviour events were dropped; the model is incomplete");
             }
+            pipeline.lostUpstream().forEach((enforcer, n) -> System.err.println(enforcer.equals("Seccomp") && lossless != null
+                    ? "varmor: " + n + " Seccomp log records were lost; the lossless recorder's syscalls cover them"
+                    : "varmor: WARNING " + n + " " + enforcer + " events were lost before reaching varmor; the model may be incomplete"));
         } finally {
             if (lossless != null) {
                 lossless.close();

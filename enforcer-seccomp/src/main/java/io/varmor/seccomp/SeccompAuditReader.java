@@ -244,6 +244,9 @@ public final class SeccompAuditReader implements AutoCloseable {
             closed = true;
             thread.interrupt();
             restoreRateLimit();
+            if (lost.get() > 0) { // the kernel's count is node-wide: some may have been other targets' records
+                sink.lost("Seccomp", lost.get(), "the kernel lost or suppressed audit records");
+            }
         }
     }
 

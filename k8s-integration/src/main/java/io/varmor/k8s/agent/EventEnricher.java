@@ -31,6 +31,13 @@ public final class EventEnricher implements EventSink {
     }
 
     @Override
+    public void lost(String enforcer, long count, String reason) {
+        for (EventSink s : sinks) {
+            s.lost(enforcer, count, reason);
+        }
+    }
+
+    @Override
     public void accept(ViolationEvent v) {
         ViolationEvent e = v;
         Optional<ContainerInfo> c = v.podName() == null && v.mntNsID() != null ? byMountNamespace.apply(v.mntNsID()) : Optional.empty();

@@ -74,7 +74,17 @@ public final class LocalRunner {
 
     /** Runs {@code command} and returns its exit code (or 125 when varmor failed before it ran). */
     public int run(CompiledPolicy policy, List<String> command, Options o, EventSink events) {
-        EventSink sink = e -> events.accept(withMetadata(e));
+        EventSink sink = new EventSink() {
+            @Override
+            public void accept(io.varmor.api.event.ViolationEvent e) {
+                events.accept(withMetadata(e));
+            }
+
+            @Override
+            public void lost(String enforcer, long count, String reason) {
+                events.lost(enforcer, count, reason);
+            }
+        };
         Map<Enforcer, EnforcerProfile> active = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         for (Map.Entry<String, EnforcerProfile> e : policy.artifacts().entrySet()) {

@@ -22,6 +22,7 @@ public final class EventPipeline implements EventSink, AutoCloseable {
     private final BlockingQueue<ViolationEvent> queue;
     private final List<EventSink> sinks;
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> lostUpstream = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
     private final Thread worker;
 
@@ -64,6 +65,19 @@ public final class EventPipeline implements EventSink, AutoCloseable {
     /** Events that did not fit in the queue. */
     public long dropped() {
         return dropped.get();
+    }
+
+    @Override
+    public void lost(String enforcer, long count, String reason) {
+        lostUpstream.computeIfAbsent(enforcer, k -> new AtomicLong()).addAndGet(count);
+        LOG.fine(enforcer + ": " + count + " events lost before they reached varmor (" + reason + ")");
+    }
+
+    /** Events each enforcer reported lost before they reached this pipeline ({@link EventSink#lost}). */
+    public java.util.Map<String, Long> lostUpstream() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        lostUpstream.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     public long delivered() {
