@@ -149,6 +149,13 @@ struct {
 } v_scratch SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct va_seen_key);
+	__type(value, __u8);
+} v_seen SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 * 1024 * 1024);
 } v_events SEC(".maps");
@@ -502,6 +509,13 @@ static __always_inline int verdict(struct va_profile *p, __u32 res, __u32 *actio
 	return 0;
 }
 
+/* a modelling target (complain mode, not an allow-list): its events are the model, so they are not rate limited */
+static __always_inline int recording(struct va_target *t)
+{
+	struct va_profile *p = bpf_map_lookup_elem(&v_profiles, &t->profile);
+	return p && p->mode == VA_COMPLAIN && !p->allow;
+}
+
 static __always_inline struct va_event *ev_start(struct va_scratch *s, struct va_target *t, __u32 ns, __u32 action,
 						 __u32 type, __u32 rule)
 {
@@ -509,7 +523,7 @@ static __always_inline struct va_event *ev_start(struct va_scratch *s, struct va
 	struct va_config *cfg = bpf_map_lookup_elem(&v_config, &zero);
 	__u64 now = bpf_ktime_get_ns();
 
-	if (cfg && cfg->rate_per_sec) {
+	if (cfg && cfg->rate_per_sec && !recording(t)) {
 		if (now - t->win_start >= 1000000000ULL) {
 			t->win_start = now;
 			t->win_count = 0;
@@ -537,7 +551,8 @@ static __always_inline struct va_event *ev_start(struct va_scratch *s, struct va
 	return e;
 }
 
-static __always_inline void ev_send(struct va_event *e, __u64 size)
+/* 0 when the event is in the ring buffer */
+static __always_inline int ev_send(struct va_event *e, __u64 size)
 {
 	struct va_stats *st = stats();
 	if (size > sizeof(*e))
@@ -545,17 +560,46 @@ static __always_inline void ev_send(struct va_event *e, __u64 size)
 	if (bpf_ringbuf_output(&v_events, e, size, 0)) {
 		if (st)
 			st->ringbuf_drops++;
-	} else if (st) {
-		st->events++;
+		return -1;
 	}
+	if (st)
+		st->events++;
+	return 0;
 }
 
-static __always_inline void emit_path(struct va_scratch *s, struct va_target *t, __u32 ns, __u32 action, __u32 type,
-				      __u32 rule, __u32 aa, __u32 op, __u32 off, int len, __u64 mflags, const char *fstype)
+/* whether a recording profile's event k was reported before (then it is not sent again) */
+static __always_inline int seen(struct va_profile *p, __u32 action, struct va_seen_key *k)
+{
+	return k && action == VA_A_ALLOWED && p->mode == VA_COMPLAIN && !p->allow && bpf_map_lookup_elem(&v_seen, k);
+}
+
+/* remembers a recording profile's event k once it was sent */
+static __always_inline void mark_seen(struct va_profile *p, __u32 action, struct va_seen_key *k)
+{
+	__u8 one = 1;
+	if (k && action == VA_A_ALLOWED && p->mode == VA_COMPLAIN && !p->allow)
+		bpf_map_update_elem(&v_seen, k, &one, BPF_ANY);
+}
+
+/* the identity of a file for v_seen: superblock, inode number, generation */
+static __always_inline void file_key(struct va_seen_key *k, __u32 ns, __u32 type, __u32 perms, __u32 op, struct file *f)
+{
+	struct inode *in = f->f_inode;
+	k->ns = ns;
+	k->type = type;
+	k->perms = perms;
+	k->op = op;
+	k->a = (__u64)BPF_CORE_READ(in, i_sb);
+	k->b = BPF_CORE_READ(in, i_ino);
+	k->c = BPF_CORE_READ(in, i_generation);
+}
+
+static __always_inline int emit_path(struct va_scratch *s, struct va_target *t, __u32 ns, __u32 action, __u32 type,
+				     __u32 rule, __u32 aa, __u32 op, __u32 off, int len, __u64 mflags, const char *fstype)
 {
 	struct va_event *e = ev_start(s, t, ns, action, type, rule);
 	if (!e)
-		return;
+		return -1;
 	__u32 l = BOUNDED(len > 0 ? (__u32)len : 0, 4095);
 	e->path.perms = aa;
 	e->path.op = op;
@@ -567,12 +611,13 @@ static __always_inline void emit_path(struct va_scratch *s, struct va_target *t,
 	e->path.len = l;
 	if (l)
 		bpf_probe_read_kernel(e->path.path, l, &s->path[off & (VA_PATH_MAX - 1)]);
-	ev_send(e, sizeof(e->h) + offsetof(struct va_ev_path, path) + l);
+	return ev_send(e, sizeof(e->h) + offsetof(struct va_ev_path, path) + l);
 }
 
+/* dk: the access's v_seen key (0: always report) */
 static __always_inline int path_decide(struct va_scratch *s, struct va_target *t, __u32 ns, struct va_profile *p,
 				       __u32 kind, __u32 kf, __u32 off, int len, __u32 req, __u32 aa, __u32 op,
-				       __u32 type)
+				       __u32 type, struct va_seen_key *dk)
 {
 	__u32 res = 0, action, rule;
 	__u32 al = kind == VA_K_FILE && (p->allow & VA_AL_FILE);
@@ -593,8 +638,8 @@ static __always_inline int path_decide(struct va_scratch *s, struct va_target *t
 		res = p->allow_ref;
 	}
 	int rc = verdict(p, res, &action, &rule);
-	if (action)
-		emit_path(s, t, ns, action, type, rule, aa, op, off, len, 0, 0);
+	if (action && !seen(p, action, dk) && !emit_path(s, t, ns, action, type, rule, aa, op, off, len, 0, 0))
+		mark_seen(p, action, dk);
 	return rc;
 }
 
@@ -620,7 +665,7 @@ static __always_inline int walk_decide(struct va_scratch *s, struct va_target *t
 			req |= WANT_ANC;
 		}
 	}
-	return path_decide(s, t, ns, p, VA_K_FILE, kf, off, len, req, aa, op, VA_T_FILE);
+	return path_decide(s, t, ns, p, VA_K_FILE, kf, off, len, req, aa, op, VA_T_FILE, 0);
 }
 
 /* common prologue of the file hooks: the target, its profile and the scratch area, or 0 when not confined */
@@ -663,9 +708,13 @@ int BPF_PROG(va_file_open, struct file *file, int ret)
 	}
 	if (!req)
 		return 0;
+	struct va_seen_key k;
+	file_key(&k, ns, VA_T_FILE, aa, VA_OP_OPEN, file);
+	if (seen(p, VA_A_ALLOWED, &k))
+		return 0; /* recording, and reported before: skip the path lookup too */
 	long n = bpf_d_path((struct path *)&file->f_path, s->path, VA_PATH_MAX);
 	int len = n > 1 ? (int)n - 1 : -1;
-	return path_decide(s, t, ns, p, VA_K_FILE, kflags(p, VA_K_FILE), 0, len, req, aa, VA_OP_OPEN, VA_T_FILE);
+	return path_decide(s, t, ns, p, VA_K_FILE, kflags(p, VA_K_FILE), 0, len, req, aa, VA_OP_OPEN, VA_T_FILE, &k);
 }
 
 SEC("lsm/path_link")
@@ -791,8 +840,10 @@ static __always_inline int exec_decide(struct va_scratch *s, struct va_target *t
 	if (!(res >> 16))
 		res |= by_name & 0xffff0000;
 	int rc = verdict(p, res, &action, &rule);
-	if (action)
-		emit_path(s, t, ns, action, VA_T_BPRM, rule, AA_EXEC, VA_OP_EXEC, 0, len, 0, 0);
+	struct va_seen_key k;
+	file_key(&k, ns, VA_T_BPRM, AA_EXEC, VA_OP_EXEC, f);
+	if (action && !seen(p, action, &k) && !emit_path(s, t, ns, action, VA_T_BPRM, rule, AA_EXEC, VA_OP_EXEC, 0, len, 0, 0))
+		mark_seen(p, action, &k);
 	return rc;
 }
 
@@ -839,7 +890,7 @@ int BPF_PROG(va_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 		return 0;
 	long n = bpf_d_path((struct path *)&file->f_path, s->path, VA_PATH_MAX);
 	int len = n > 1 ? (int)n - 1 : -1;
-	return path_decide(s, t, ns, p, VA_K_EXEC, kf, 0, len, VA_P_EXEC, AA_EXEC, VA_OP_MMAP, VA_T_BPRM);
+	return path_decide(s, t, ns, p, VA_K_EXEC, kf, 0, len, VA_P_EXEC, AA_EXEC, VA_OP_MMAP, VA_T_BPRM, 0);
 }
 
 SEC("lsm/file_mprotect")
@@ -867,7 +918,7 @@ int BPF_PROG(va_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 		return 0;
 	int len = walk(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt));
 	return path_decide(s, t, ns, p, VA_K_EXEC, kf, VA_PATH_MAX - (len > 0 ? len : 0), len, VA_P_EXEC, AA_EXEC,
-			   VA_OP_MPROTECT, VA_T_BPRM);
+			   VA_OP_MPROTECT, VA_T_BPRM, 0);
 }
 
 /* ---------------------------------------------------------------- capabilities, user namespaces, ptrace */
@@ -896,14 +947,16 @@ int BPF_PROG(va_capable, const struct cred *cred, struct user_namespace *uns, in
 	__u32 ref = p->cap_rule[cap & 63], action, rule;
 	__u32 res = (p->cap_deny & bit) ? ref : ((p->cap_audit & bit) ? ref << 16 : 0);
 	int rc = verdict(p, res, &action, &rule);
-	if (action && !(opts & CAP_OPT_NOAUDIT_)) {
+	struct va_seen_key k = {.ns = ns, .type = VA_T_CAP, .a = cap};
+	if (action && !(opts & CAP_OPT_NOAUDIT_) && !seen(p, action, &k)) {
 		struct va_scratch *s = scratch();
 		if (s) {
 			struct va_event *e = ev_start(s, t, ns, action, VA_T_CAP, rule);
 			if (e) {
 				e->cap.cap = cap;
 				e->cap.opts = opts;
-				ev_send(e, sizeof(e->h) + sizeof(e->cap));
+				if (!ev_send(e, sizeof(e->h) + sizeof(e->cap)))
+					mark_seen(p, action, &k);
 			}
 		}
 	}
@@ -1044,17 +1097,17 @@ int BPF_PROG(va_socket_create, int family, int type, int protocol, int kern, int
 	if (p->allow & VA_AL_SOCK)
 		res = (s->res[2] & 0xffff) ? 0 : p->allow_ref;
 	int rc = verdict(p, res, &action, &rule);
-	if (action) {
-		{
-			struct va_event *e = ev_start(s, t, ns, action, VA_T_NET, rule);
-			if (e) {
-				__builtin_memset(&e->net, 0, sizeof(e->net));
-				e->net.op = 2;
-				e->net.domain = family;
-				e->net.type = ty;
-				e->net.protocol = protocol;
-				ev_send(e, sizeof(e->h) + sizeof(e->net));
-			}
+	struct va_seen_key k = {.ns = ns, .type = VA_T_NET, .op = 2, .a = (__u32)family, .b = (__u32)ty, .c = (__u32)protocol};
+	if (action && !seen(p, action, &k)) {
+		struct va_event *e = ev_start(s, t, ns, action, VA_T_NET, rule);
+		if (e) {
+			__builtin_memset(&e->net, 0, sizeof(e->net));
+			e->net.op = 2;
+			e->net.domain = family;
+			e->net.type = ty;
+			e->net.protocol = protocol;
+			if (!ev_send(e, sizeof(e->h) + sizeof(e->net)))
+				mark_seen(p, action, &k);
 		}
 	}
 	return rc;

@@ -205,6 +205,20 @@ struct va_config {
 	__u64 reserved[3];
 }; /* 32 */
 
+/*
+ * v_seen (LRU hash): what a modelling namespace has already reported. A recording profile (complain, not an allow-list)
+ * reports each distinct behaviour once — an open of the same file with the same permissions, an exec of the same file
+ * (by superblock, inode number and generation), a capability, a socket kind — so repeated accesses cost no events and
+ * cannot crowd new behaviour out of the ring buffer. A key is stored only after its event was sent.
+ */
+struct va_seen_key {
+	__u32 ns;
+	__u32 type; /* VA_T_* */
+	__u32 perms;
+	__u32 op;
+	__u64 a, b, c; /* file: superblock, inode number, generation; capability: cap; socket: domain, type, protocol */
+}; /* 40 */
+
 /* per-CPU counters (v_stats[0]) */
 struct va_stats {
 	__u64 events;

@@ -152,7 +152,7 @@ public final class BpfRuntime implements AutoCloseable {
 
     private static List<String> mapNames() {
         return List.of(Layout.TARGETS, Layout.PROFILES, Layout.FWD, Layout.REV, Layout.PAIR, Layout.CHAIN, Layout.SOCK,
-                Layout.EGRESS, Layout.MCLASS, Layout.CONFIG, Layout.STATS, Layout.EVENTS);
+                Layout.EGRESS, Layout.MCLASS, Layout.CONFIG, Layout.STATS, Layout.EVENTS, Layout.SEEN);
     }
 
     private static BpfRuntime load(BpfConfig config, Path dir, byte[] bytes, List<String> progs) {
@@ -504,27 +504,50 @@ public final class BpfRuntime implements AutoCloseable {
         return profiles.size();
     }
 
-    /** Starts forwarding the events of a target's namespace to a sink. */
+    /**
+     * Starts forwarding the events of a target's namespace to a sink. What a modelling namespace reported before (to an
+     * earlier observer, or an earlier namespace with the same number) is forgotten first, so this observer hears of
+     * every behaviour at least once.
+     */
     public synchronized AutoCloseable watch(TargetBinding target, EventSink sink) {
+        BpfMap seen = map(Layout.SEEN);
+        for (byte[] k : seen.keys()) {
+            if (Integer.toUnsignedLong(le(k, 0)) == target.mountNamespaceId()) {
+                seen.delete(k);
+            }
+        }
         if (pump == null) {
-            pump = new EventPump(map(Layout.EVENTS), this::rules, config.queueCapacity());
+            pump = new EventPump(map(Layout.EVENTS), this::rules, config.queueCapacity(), this::ringBufferDrops);
         }
         return pump.watch(target, sink);
+    }
+
+    /** The kernel's count of events the ring buffer had no room for (all CPUs); read without the runtime's lock. */
+    long ringBufferDrops() {
+        return kernelCounters()[1];
+    }
+
+    /** struct va_stats summed over the CPUs: events, ringbuf_drops, rate_drops, denials, unresolved. */
+    private long[] kernelCounters() {
+        byte[] v = map(Layout.STATS).lookup(u32(0)).orElse(new byte[0]);
+        int slot = ((Layout.STATS_SIZE + 7) / 8) * 8;
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        long[] sum = new long[5];
+        for (int cpu = 0; cpu + slot <= v.length; cpu += slot) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += b.getLong(cpu + 8 * i);
+            }
+        }
+        return sum;
     }
 
     /** Kernel and delivery counters: events, drops (ring buffer full, rate limit, queue full), denials. */
     public synchronized Map<String, Long> stats() {
         Map<String, Long> m = new LinkedHashMap<>();
-        byte[] v = map(Layout.STATS).lookup(u32(0)).orElse(new byte[0]);
         String[] names = {"events", "ringbufDrops", "rateDrops", "denials", "unresolvedPaths"};
-        int slot = ((Layout.STATS_SIZE + 7) / 8) * 8;
-        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        long[] counters = kernelCounters();
         for (int i = 0; i < names.length; i++) {
-            long sum = 0;
-            for (int cpu = 0; cpu + slot <= v.length; cpu += slot) {
-                sum += b.getLong(cpu + 8 * i);
-            }
-            m.put(names[i], sum);
+            m.put(names[i], counters[i]);
         }
         m.put("queueDrops", pump == null ? 0 : pump.dropped());
         m.put("delivered", pump == null ? 0 : pump.delivered());

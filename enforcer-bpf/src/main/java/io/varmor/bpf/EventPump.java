@@ -23,7 +23,8 @@ import java.util.function.IntFunction;
  * {@link #unobserved()}).
  */
 final class EventPump implements AutoCloseable {
-    private record Watch(TargetBinding target, EventSink sink) {}
+    /** One observed namespace: its sink, the kernel's drop counter when it started, its own queue drops. */
+    private record Watch(TargetBinding target, EventSink sink, long kernelDropsAtStart, AtomicLong queueDrops) {}
 
     private record Item(Watch watch, ViolationEvent event) {}
 
@@ -40,8 +41,12 @@ final class EventPump implements AutoCloseable {
     private final Thread deliver;
     private volatile boolean running = true;
 
-    EventPump(BpfMap events, IntFunction<List<String>> rulesOf, int capacity) {
+    private final java.util.function.LongSupplier kernelDrops;
+
+    /** @param kernelDrops events the kernel could not put into the ring buffer so far (node-wide counter) */
+    EventPump(BpfMap events, IntFunction<List<String>> rulesOf, int capacity, java.util.function.LongSupplier kernelDrops) {
         this.rulesOf = rulesOf;
+        this.kernelDrops = kernelDrops;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.bootEpochNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         this.ring = BpfRingBuffer.open(events, this::onRecord);
@@ -53,14 +58,25 @@ final class EventPump implements AutoCloseable {
         deliver.start();
     }
 
-    /** Starts delivering the events of {@code target}'s mount namespace to {@code sink}; close to stop. */
+    /**
+     * Starts delivering the events of {@code target}'s mount namespace to {@code sink}; close to stop. Closing tells
+     * the sink what was lost while it watched ({@link EventSink#lost}): events its queue had no room for, and the
+     * ring-buffer drops of the node in that time (the kernel counts them per node, so some may have been others').
+     */
     AutoCloseable watch(TargetBinding target, EventSink sink) {
         long ns = target.mountNamespaceId();
-        Watch w = new Watch(target, sink);
+        Watch w = new Watch(target, sink, kernelDrops.getAsLong(), new AtomicLong());
         watches.put(ns, w);
         return () -> {
             flush();
             watches.remove(ns, w);
+            long kernel = kernelDrops.getAsLong() - w.kernelDropsAtStart();
+            if (kernel > 0) {
+                sink.lost("BPF", kernel, "the node's ring buffer was full");
+            }
+            if (w.queueDrops().get() > 0) {
+                sink.lost("BPF", w.queueDrops().get(), "the event queue was full");
+            }
         };
     }
 
@@ -103,6 +119,7 @@ final class EventPump implements AutoCloseable {
         ViolationEvent e = BpfEventDecoder.decode(b, w.target(), rulesOf.apply(h.profile()), bootEpochNanos);
         if (!queue.offer(new Item(w, e))) {
             dropped.incrementAndGet();
+            w.queueDrops().incrementAndGet();
         }
     }
 

@@ -11,7 +11,7 @@ public final class Layout {
     /** Map names in the object. */
     public static final String TARGETS = "v_targets", PROFILES = "v_profiles", FWD = "v_fwd", REV = "v_rev",
             PAIR = "v_pair", CHAIN = "v_chain", SOCK = "v_sock", EGRESS = "v_egress", MCLASS = "v_mclass",
-            CONFIG = "v_config", STATS = "v_stats", SCRATCH = "v_scratch", EVENTS = "v_events";
+            CONFIG = "v_config", STATS = "v_stats", SCRATCH = "v_scratch", EVENTS = "v_events", SEEN = "v_seen";
 
     /** Profile modes. */
     public static final int ENFORCE = 1, COMPLAIN = 2;

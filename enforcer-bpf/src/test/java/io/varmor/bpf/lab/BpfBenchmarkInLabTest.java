@@ -31,4 +31,14 @@ class BpfBenchmarkInLabTest {
         System.out.println("[kernel-lab] benchmark in " + r.duration().toMillis() + " ms\n" + r.stdout());
         assertEquals(0, r.exitCode(), r::describe);
     }
+
+    /** What the BPF recorder of a modelling target receives and loses ({@link RecorderGuestMain}). */
+    @Test
+    void printsTheRecordersLosslessEventRate(Lab lab) {
+        Assumptions.assumeTrue(Boolean.getBoolean("varmor.bench"), "benchmark: run with -Dvarmor.bench=true");
+        Result r = lab.run(GuestJava.argv(RecorderGuestMain.class, VProbe.binary().toString(),
+                System.getProperty("varmor.bench.opens", "300000")), Duration.ofMinutes(30), Path.of("/"));
+        System.out.println("[kernel-lab] recorder throughput in " + r.duration().toMillis() + " ms\n" + r.stdout());
+        assertEquals(0, r.exitCode(), r::describe);
+    }
 }

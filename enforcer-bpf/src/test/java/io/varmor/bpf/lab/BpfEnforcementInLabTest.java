@@ -197,8 +197,15 @@ class BpfEnforcementInLabTest {
     }
 
     @Test
-    void aFloodingNamespaceIsRateLimitedInTheKernelAndDropsAreCounted() {
+    void aModellingNamespaceReportsEachBehaviourOnce() {
         allowed("complain", "flood");
+        long reads = events("complain").stream().filter(e -> e.path("event").path("path").asText().equals("/srv/out/pub2")).count();
+        assertEquals(1, reads, "5,000 opens of one file are one behaviour: " + events("complain"));
+    }
+
+    @Test
+    void aFloodingNamespaceIsRateLimitedInTheKernelAndDropsAreCounted() {
+        allowed("audit", "flood");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("rateDrops=(\\d+)").matcher(v("stats"));
         assertTrue(m.find() && Long.parseLong(m.group(1)) > 1000, v("stats"));
     }

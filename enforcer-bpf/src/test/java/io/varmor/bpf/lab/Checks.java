@@ -143,5 +143,6 @@ final class Checks {
         at("complain", "sa_token", "cat", token);
         at("complain", "mount_tmpfs", vp("mount", "none", "/srv/mnt", "tmpfs"));
         at("complain", "flood", vp("bench", "open_close", "5000", "/srv/out/pub2"));
+        at("audit", "flood", vp("bench", "open_close", "5000", token));
     }
 }
