@@ -43,6 +43,9 @@ final class AgentCommand implements Callable<Integer> {
     String events;
     @Option(names = "--violations-log", defaultValue = "/var/log/varmor/violations.log")
     Path log;
+    @Option(names = "--model-state-dir", defaultValue = "/var/log/varmor/behavior",
+            description = "where unfinished behaviour recordings are kept across agent restarts")
+    Path modelState;
     @Option(names = "--unloadAllAaProfiles")
     boolean unload;
     @Option(names = "--removeAllSeccompProfiles")
@@ -63,7 +66,7 @@ final class AgentCommand implements Callable<Integer> {
         long[] rate = Flags.eventRate(events);
         String ns = System.getenv().getOrDefault("POD_NAMESPACE", "varmor");
         AgentConfig c = new AgentConfig().enabledEnforcers(enabled)
-                .hostPaths(Path.of("/proc"), Path.of("/sys/fs/cgroup"), runtimes).seccompDir(seccomp)
+                .hostPaths(Path.of("/proc"), Path.of("/sys/fs/cgroup"), runtimes).seccompDir(seccomp).modelStateDir(modelState)
                 .status(() -> url, new TrustFile(ca), new FileToken(token))
                 .statusTimings(Flags.duration(heartbeat), Duration.ofMillis(200), Duration.ofSeconds(1))
                 .rescan(Flags.duration(rescan)).readinessPort(readiness).cleanupOnExit(unload, removeSeccomp)

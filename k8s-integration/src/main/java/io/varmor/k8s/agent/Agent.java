@@ -52,10 +52,20 @@ public final class Agent implements AutoCloseable {
         events = new ViolationEvents(client, cfg.nodeName, cfg.eventBurst, cfg.eventRefill.toMillis(), System::currentTimeMillis);
         List<EventSink> sinks = new ArrayList<>(extraSinks);
         sinks.add(events);
-        modeller = new BehaviorCollector(cfg.nodeName, reporter, cfg.clock, cfg.modelingCheck);
+        modeller = new BehaviorCollector(cfg.nodeName, reporter, cfg.clock, cfg.modelingCheck, cfg.modelStateDir);
         sinks.add(modeller);
         EventEnricher[] enricher = new EventEnricher[1];
-        EventSink sink = e -> enricher[0].accept(e);
+        EventSink sink = new EventSink() {
+            @Override
+            public void accept(io.varmor.api.event.ViolationEvent e) {
+                enricher[0].accept(e);
+            }
+
+            @Override
+            public void lost(String enforcer, long count, String reason) {
+                enricher[0].lost(enforcer, count, reason);
+            }
+        };
         binder = new ContainerBinder(plugins, sink, cfg.nodeName);
         NodeEnforcement enforcement = new NodeEnforcement(plugins, caps, cfg.enabledEnforcers, new SeccompProfiles(cfg.seccompDir));
         sync = new ProfileSync(client, enforcement, binder, reporter).modeller(modeller);

@@ -24,6 +24,7 @@ public final class AgentConfig {
     Duration backoffBase = Duration.ofSeconds(1);
     Duration rescan = Duration.ofSeconds(2);
     Duration modelingCheck = Duration.ofSeconds(30);
+    Path modelStateDir = Path.of("/var/log/varmor/behavior");
     java.util.function.LongSupplier clock = System::currentTimeMillis;
     int eventBurst = 10;
     Duration eventRefill = Duration.ofSeconds(10);
@@ -76,7 +77,6 @@ public final class AgentConfig {
         return this;
     }
 
-    /** Full {@code /proc} rescan period (default 2 s; new cgroups are caught at once by inotify). */
     /** How often finished behaviour-modelling runs are looked for (vArmor: 30 s), and the clock they are timed by. */
     public AgentConfig modeling(Duration check, java.util.function.LongSupplier millisClock) {
         modelingCheck = check;
@@ -84,6 +84,16 @@ public final class AgentConfig {
         return this;
     }
 
+    /**
+     * Where unfinished behaviour recordings are kept so that they survive an agent restart (default
+     * {@code /var/log/varmor/behavior}, on the node's {@code /var/log} the chart mounts; null: kept in memory only).
+     */
+    public AgentConfig modelStateDir(Path dir) {
+        modelStateDir = dir;
+        return this;
+    }
+
+    /** Full {@code /proc} rescan period (default 2 s; new cgroups are caught at once by inotify). */
     public AgentConfig rescan(Duration v) {
         rescan = v;
         return this;

@@ -96,7 +96,7 @@ public final class TestCluster implements AutoCloseable {
         }
         tokens.put("token-" + node, node);
         AgentConfig c = new AgentConfig().nodeName(node).discoverContainers(false).readinessPort(-1)
-                .seccompDir(seccompRoot.resolve(node))
+                .seccompDir(seccompRoot.resolve(node)).modelStateDir(seccompRoot.resolve(node + ".behavior"))
                 .status(this::leaderEndpoint, () -> CLIENT_TLS, () -> "token-" + node)
                 .statusTimings(heartbeat, Duration.ofMillis(20), Duration.ofMillis(50));
         tweak.accept(c);
