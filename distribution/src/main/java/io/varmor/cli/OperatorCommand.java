@@ -22,6 +22,12 @@ final class OperatorCommand implements Callable<Integer> {
     boolean metrics;
     @Option(names = "--enableBehaviorModeling")
     boolean modeling;
+    @Option(names = "--model-dir", defaultValue = "/var/log/varmor/apmdata",
+            description = "where models too large for one ArmorProfileModel object are kept (storageType LocalDisk)")
+    java.nio.file.Path modelDir;
+    @Option(names = "--max-model-object-bytes", defaultValue = "1000000",
+            description = "serialized size above which a model is kept in --model-dir")
+    int maxModelBytes;
     @Option(names = "--restartExistWorkloads")
     boolean restart;
     @Option(names = "--bpfExclusiveMode")
@@ -54,6 +60,7 @@ final class OperatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OperatorConfig c = new OperatorConfig().namespace(namespace).enableMetrics(metrics).enableBehaviorModeling(modeling)
+                .modelStorage(modelDir, maxModelBytes)
                 .restartExistingWorkloads(restart).bpfExclusiveMode(bpfExclusive).webhookMatchLabel(matchLabel)
                 .statusUpdateCycle(Flags.duration(cycle)).controllerWorkers(workers).certificateSecret(secret, manage);
         if (cert != null) {

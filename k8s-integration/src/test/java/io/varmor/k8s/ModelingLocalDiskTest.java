@@ -38,7 +38,8 @@ class ModelingLocalDiskTest {
         cluster = new TestCluster(tmp);
         cluster.agentDaemonSet(2);
         dir = tmp.resolve("apmdata");
-        op = cluster.startOperator("op-1", c -> c.enableBehaviorModeling(true).modelStorage(dir, 2_000));
+        op = cluster.startOperator("op-1", c -> c.enableBehaviorModeling(true).modelStorage(dir, 2_000)
+                .modelAccess(io.varmor.k8s.status.ModelAccess.fixed(java.util.Map.of("reader", java.util.Set.of("get")))));
         Await.until("leadership", T, op::isLeader);
         cluster.startAgent("node-a", "Seccomp");
         cluster.startAgent("node-b", "Seccomp");
@@ -79,10 +80,28 @@ class ModelingLocalDiskTest {
         assertEquals(300, syscalls.size(), "both nodes' data merged on disk");
         assertTrue(onDisk.data().profile().seccomp().contains("b_syscall_149"));
 
+        // the whole model, data included, is exported by the status service to a token allowed to get it
+        java.net.http.HttpResponse<String> export = get("reader", "demo", "varmor-demo-big");
+        assertEquals(200, export.statusCode(), export.body());
+        ArmorProfileModel exported = KubeJson.mapper().readValue(export.body(), ArmorProfileModel.class);
+        assertEquals(300, exported.data().dynamicResult().seccomp().syscalls().size());
+        assertEquals(403, get("token-node-a", "demo", "varmor-demo-big").statusCode(), "an agent's token may not read models");
+        assertEquals(401, get(null, "demo", "varmor-demo-big").statusCode());
+        assertEquals(404, get("reader", "demo", "varmor-demo-none").statusCode());
+
         ModelingTest.toDefenseInDepth(cluster, "big");
         Await.until("the ArmorProfile enforces the allow-list read from the disk", T, () -> {
             var ap = Policies.profile(cluster.admin, "demo", "varmor-demo-big");
             return ap != null && ap.getSpec().profile().seccomp() != null && ap.getSpec().profile().seccomp().contains("a_syscall_0");
         });
+    }
+
+    static java.net.http.HttpResponse<String> get(String token, String namespace, String name) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + op.statusPort()
+                + io.varmor.k8s.status.StatusService.MODELS + namespace + "/armorprofilemodels/" + name)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return ModelingTest.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

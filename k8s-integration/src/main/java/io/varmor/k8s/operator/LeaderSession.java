@@ -79,6 +79,11 @@ final class LeaderSession implements AutoCloseable {
     }
 
     /** A node's behaviour data ({@code POST /apis/v1/data}); refused when modelling is not enabled. */
+    /** A behaviour model with its data (LocalDisk data read from this leader's disk); empty when there is none. */
+    java.util.Optional<io.varmor.api.ArmorProfileModel> model(ProfileRef ref) {
+        return models == null ? java.util.Optional.empty() : models.get(ref);
+    }
+
     void acceptData(String node, io.varmor.k8s.status.BehaviorData data) {
         if (models == null) {
             throw new IllegalStateException("behaviour modelling is not enabled (--enableBehaviorModeling)");

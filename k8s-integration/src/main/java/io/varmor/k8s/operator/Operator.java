@@ -103,7 +103,11 @@ public final class Operator implements AutoCloseable {
                     throw new IllegalStateException("not the leader");
                 }
                 s.acceptData(node, data);
-            });
+            }).withModelExport(cfg.modelAccess != null ? cfg.modelAccess : io.varmor.k8s.status.ModelAccess.of(client),
+                    (namespace, name) -> {
+                        LeaderSession s = session;
+                        return s == null ? Optional.empty() : s.model(new ProfileRef(namespace, name));
+                    });
         }
         statusService.register(status);
         status.start();

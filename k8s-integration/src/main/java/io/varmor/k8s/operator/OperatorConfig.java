@@ -17,6 +17,7 @@ public final class OperatorConfig {
     boolean enableBehaviorModeling = false;
     java.nio.file.Path modelDir = java.nio.file.Path.of("/var/log/varmor/apmdata");
     int maxModelObjectBytes = 1_000_000;
+    io.varmor.k8s.status.ModelAccess modelAccess;
     boolean bpfExclusiveMode = false;
     int maxRulesPerKind = 1024;
     int controllerWorkers = 4;
@@ -80,6 +81,12 @@ public final class OperatorConfig {
     public OperatorConfig modelStorage(java.nio.file.Path dir, int maxObjectBytes) {
         modelDir = dir;
         maxModelObjectBytes = maxObjectBytes;
+        return this;
+    }
+
+    /** Who may export models from the status service (default: TokenReview + SubjectAccessReview in the cluster). */
+    public OperatorConfig modelAccess(io.varmor.k8s.status.ModelAccess v) {
+        modelAccess = v;
         return this;
     }
 

@@ -28,6 +28,11 @@ public final class StatusService {
     private final Supplier<Optional<String>> leaderEpoch;
     private final BiConsumer<String, NodeReport> sink;
     private volatile BiConsumer<String, BehaviorData> dataSink;
+    private volatile ModelAccess modelAccess;
+    private volatile java.util.function.BiFunction<String, String, Optional<?>> models;
+
+    /** Path prefix of the model export endpoint (vArmor's): {@code <prefix><namespace>/armorprofilemodels/<name>}. */
+    public static final String MODELS = "/apis/crd.varmor.org/v1beta1/namespaces/";
 
     /**
      * @param leaderEpoch empty when this replica does not lead, else an id that changes with every leadership term
@@ -45,10 +50,69 @@ public final class StatusService {
         return this;
     }
 
+    /**
+     * Also exports ArmorProfileModels ({@code GET /apis/crd.varmor.org/v1beta1/namespaces/NS/armorprofilemodels/NAME}):
+     * the whole model including data kept on the leader's disk (LocalDisk), to a bearer token {@code access} allows to
+     * {@code get} it. {@code models}: (namespace, name) → the model, empty when it does not exist.
+     */
+    public StatusService withModelExport(ModelAccess access, java.util.function.BiFunction<String, String, Optional<?>> models) {
+        this.modelAccess = access;
+        this.models = models;
+        return this;
+    }
+
     public void register(HttpEndpoint endpoint) {
         endpoint.handle("/healthz", ex -> HttpEndpoint.respond(ex, 200, "text/plain", "ok"));
         endpoint.handle("/apis/v1/status", this::status);
         endpoint.handle("/apis/v1/data", this::data);
+        endpoint.handle(MODELS, this::exportModel);
+    }
+
+    void exportModel(HttpExchange ex) throws IOException {
+        String[] p = ex.getRequestURI().getPath().substring(MODELS.length()).split("/");
+        if (p.length != 3 || !p[1].equals("armorprofilemodels") || p[0].isEmpty() || p[2].isEmpty()) {
+            HttpEndpoint.respond(ex, 404, "text/plain", "not found");
+            return;
+        }
+        if (!"GET".equals(ex.getRequestMethod())) {
+            HttpEndpoint.respond(ex, 405, "text/plain", "GET only (importing models is not supported)");
+            return;
+        }
+        ModelAccess access = modelAccess;
+        java.util.function.BiFunction<String, String, Optional<?>> m = models;
+        if (access == null || m == null) {
+            HttpEndpoint.respond(ex, 404, "text/plain", "behaviour modelling is not enabled on this operator");
+            return;
+        }
+        if (leaderEpoch.get().isEmpty()) {
+            HttpEndpoint.respond(ex, 503, "text/plain", "not the leader");
+            return;
+        }
+        String token = token(ex);
+        boolean ok;
+        try {
+            ok = token != null && access.allowed(token, "get", p[0], p[2]);
+        } catch (RuntimeException e) {
+            HttpEndpoint.respond(ex, 500, "text/plain", "cannot check access: " + e.getMessage());
+            return;
+        }
+        if (!ok) {
+            HttpEndpoint.respond(ex, token == null ? 401 : 403, "text/plain",
+                    "forbidden: a bearer token allowed to get armorprofilemodels in " + p[0] + " is required");
+            return;
+        }
+        Optional<?> model;
+        try {
+            model = m.apply(p[0], p[2]);
+        } catch (RuntimeException e) {
+            HttpEndpoint.respond(ex, 500, "text/plain", e.getMessage());
+            return;
+        }
+        if (model.isEmpty()) {
+            HttpEndpoint.respond(ex, 404, "text/plain", "no ArmorProfileModel " + p[0] + "/" + p[2]);
+            return;
+        }
+        HttpEndpoint.respond(ex, 200, "application/json", KubeJson.mapper().writeValueAsString(model.get()));
     }
 
     /** An admitted request: the caller's node and the leadership term it was admitted in. */

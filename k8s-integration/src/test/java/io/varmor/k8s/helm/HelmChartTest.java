@@ -190,6 +190,11 @@ class HelmChartTest {
         assertTrue(r.one("Deployment", "varmor-manager").path("spec").path("template").path("spec").path("containers").path(0)
                 .path("image").asText().startsWith("registry.example.com/varmor/varmor-operator:test"));
         assertTrue(r.one("ClusterRole", "varmor-manager").toString().contains("armorprofilemodels"));
+        JsonNode manager = r.one("Deployment", "varmor-manager").path("spec").path("template").path("spec");
+        assertEquals("500Mi", find(manager.path("volumes"), "apmdata").path("emptyDir").path("sizeLimit").asText(),
+                "models too large for their object have a writable directory (the root file system is read-only)");
+        assertTrue(manager.path("containers").path(0).path("volumeMounts").toString().contains("/var/log/varmor/apmdata"));
+        assertTrue(r.one("ClusterRole", "varmor-manager").toString().contains("subjectaccessreviews"), "model export checks access");
     }
 
     @Test
