@@ -174,8 +174,31 @@ final class ModelCommand implements Callable<Integer> {
         System.err.printf("varmor: modelled %s in %.1f s: %d events, %d distinct syscalls%s; command exited %d%n",
                 String.join(" ", command).replace('\n', ' '), (System.nanoTime() - started) / 1e9, recorder.eventCount(),
                 syscalls, lossless == null ? "" : " (" + onlyLossless + " seen only by the lossless recorder)", code);
+        coverage(result).forEach(l -> System.err.println("varmor: " + l));
         System.err.println("varmor: wrote " + modelFile + " and " + policyFile);
         return 0;
+    }
+
+    /** What the model holds, per enforcer and kind (the coverage report). */
+    static List<String> coverage(DynamicResult r) {
+        List<String> out = new ArrayList<>();
+        if (r.bpf() != null) {
+            var b = r.bpf();
+            out.add(String.format("BPF model: %d executions, %d files, %d capabilities, %d socket kinds, %d ptrace, %d mounts",
+                    size(b.executions()), size(b.files()), size(b.capabilities()),
+                    b.network() == null ? 0 : size(b.network().sockets()), size(b.ptraces()), size(b.mounts())));
+        }
+        if (r.appArmor() != null) {
+            var a = r.appArmor();
+            out.add(String.format("AppArmor model: %d executions, %d files, %d capabilities, %d socket kinds, %d peers",
+                    size(a.executions()), size(a.files()), size(a.capabilities()),
+                    a.networks() == null ? 0 : size(a.networks().sockets()), size(a.ptraces())));
+        }
+        return out;
+    }
+
+    private static int size(List<?> l) {
+        return l == null ? 0 : l.size();
     }
 
     /** The first lossless syscall recorder that starts on this node, or null (saying why). */

@@ -34,6 +34,9 @@ class LocalRunInLabTest {
 
     static Map<String, Outcome> outcomes;
     static final Map<String, ArmorProfileModel> MODELS = new LinkedHashMap<>();
+    /** The scripted workload modelled with BPF: execs, file reads, a write and an append, a TCP connect. */
+    static final String BPF_WORKLOAD = "cat /etc/os-release > /tmp/varmor-model-out; id -un >> /tmp/varmor-model-out; "
+            + "(: <>/dev/tcp/127.0.0.1/9) 2>/dev/null; true";
     static String guestLog;
 
     static final String TOKEN = "/run/secrets/kubernetes.io/serviceaccount/token";
@@ -68,11 +71,12 @@ class LocalRunInLabTest {
         scenario(args, "aa-model-other-exec", learned, "id", "-un");
         scenario(args, "aa-model-other-file", learned, "cat", "/etc/hostname");
         // after the BPF scenarios above in the same JVM: every run's complain events reach its own model
-        scenario(args, "bpf-model", "@model:BPF", "cat", "/etc/os-release");
+        scenario(args, "bpf-model", "@model:BPF", "bash", "-c", BPF_WORKLOAD);
         String learnedBpf = LabScenarios.MODEL_DIR + "/bpf-model.policy.yaml";
-        scenario(args, "bpf-model-replay", learnedBpf, "cat", "/etc/os-release");
-        scenario(args, "bpf-model-other-exec", learnedBpf, "id", "-un");
+        scenario(args, "bpf-model-replay", learnedBpf, "bash", "-c", BPF_WORKLOAD);
+        scenario(args, "bpf-model-other-exec", learnedBpf, "ls", "/");
         scenario(args, "bpf-model-other-file", learnedBpf, "cat", "/etc/hostname");
+        scenario(args, "bpf-model-deviation", "@model:BPF", "cat", "/etc/hostname"); // what simulation replays
         List<String> java = GuestJava.argv(LabScenarios.class, args.toArray(String[]::new));
         // A private mount namespace with a writable overlay on /etc (the host root is read-only in the guest)
         // and a service-account token under /run.
@@ -185,13 +189,40 @@ class LocalRunInLabTest {
     }
 
     @Test
-    void bpfComplainEventsBecomeTheBpfPartOfAModel() {
+    void bpfComplainEventsBecomeTheBpfPartOfAModelWithEveryActionOfTheWorkload() {
         assertEquals(0, outcomes.get("bpf-model").exit(), guestLog);
         var bpf = MODELS.get("bpf-model").data().dynamicResult().bpf();
-        assertTrue(bpf != null && bpf.executions().stream().anyMatch(e -> e.endsWith("/cat")), String.valueOf(bpf));
+        assertTrue(bpf != null, guestLog);
+        for (String exe : List.of("/bash", "/cat", "/id")) {
+            assertTrue(bpf.executions().stream().anyMatch(e -> e.endsWith(exe)), exe + " in " + bpf.executions());
+        }
         // /etc/os-release is a symlink: BPF sees the kernel-resolved path
         assertTrue(bpf.files().stream().anyMatch(f -> f.path().endsWith("/os-release") && f.permissions().contains("read")),
                 bpf.files().toString());
+        assertTrue(bpf.files().stream().anyMatch(f -> f.path().equals("/tmp/**") && f.permissions().containsAll(List.of("write", "append"))),
+                "the write and the append (/tmp paths are generalised): " + bpf.files());
+        assertTrue(bpf.network().sockets().stream().anyMatch(u -> u.domain().equals("AF_INET") && u.type().equals("SOCK_STREAM")),
+                "the TCP socket: " + bpf.network().sockets());
+        assertTrue(guestLog.lines().noneMatch(l -> l.contains("events were lost") || l.contains("events were dropped")),
+                "the recorder reported no loss");
+        System.out.println("[kernel-lab] " + ModelCommand.coverage(MODELS.get("bpf-model").data().dynamicResult()).get(0)
+                + " (the scripted workload; model " + Manifests.toYaml(MODELS.get("bpf-model")).length() + " bytes of YAML)");
+    }
+
+    @Test
+    void simulationPredictsExactlyTheDenialsTheBpfAllowListProduces() throws Exception {
+        var learned = io.varmor.core.model.ModelPolicies.defenseInDepth("bpf-model", "local",
+                MODELS.get("bpf-model").data().dynamicResult(), false, true, Map.of(), false);
+        var compiled = new io.varmor.core.compile.PolicyCompiler(io.varmor.core.plugin.Plugins.discover(),
+                io.varmor.core.compile.CompileOptions.DEFAULT).compile(learned, new io.varmor.api.io.SourceMap());
+        List<String> predicted = io.varmor.core.model.Simulator.simulate(compiled,
+                MODELS.get("bpf-model-deviation").data().dynamicResult()).stream().map(f -> f.action()).toList();
+        List<String> enforced = outcomes.get("bpf-model-other-file").events().stream()
+                .filter(e -> e.get("action").asText().equals("DENIED"))
+                .map(e -> e.path("event").path("permissions").path(0).asText() + " " + e.path("event").path("path").asText())
+                .distinct().toList();
+        assertEquals(List.of("read /etc/hostname"), enforced, guestLog);
+        assertEquals(enforced, predicted);
     }
 
     @Test
@@ -202,7 +233,7 @@ class LocalRunInLabTest {
         assertEquals(126, exec.exit(), "an executable never seen while learning is denied\n" + guestLog);
         assertTrue(exec.events().stream().anyMatch(e -> e.get("enforcer").asText().equals("BPF")
                 && e.get("action").asText().equals("DENIED") && e.path("ruleId").asText().equals("varmor:outside-allow-list")
-                && e.path("event").path("path").asText().endsWith("/id")), exec.events().toString());
+                && e.path("event").path("path").asText().endsWith("/ls")), exec.events().toString());
         Outcome file = outcomes.get("bpf-model-other-file");
         assertEquals(1, file.exit(), "a file never read while learning is denied\n" + guestLog);
         assertTrue(file.events().stream().anyMatch(e -> e.get("action").asText().equals("DENIED")
