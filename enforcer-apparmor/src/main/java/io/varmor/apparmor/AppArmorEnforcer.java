@@ -151,7 +151,7 @@ public final class AppArmorEnforcer implements Enforcer {
         return AuditSource.open(line -> AuditRecords.parse(line)
                 .filter(e -> target.profileName().equals(e.profileName()))
                 .map(e -> AuditRecords.forTarget(e, target, ruleFor(target.profileName(), e)))
-                .ifPresent(sink::accept));
+                .ifPresent(sink::accept), n -> sink.lost("AppArmor", n, "the kernel lost or suppressed audit records"));
     }
 
     /** The rule of a loaded (or about to be loaded) profile that explains {@code e}. */

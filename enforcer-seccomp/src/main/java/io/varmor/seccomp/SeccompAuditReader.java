@@ -4,10 +4,7 @@ import io.varmor.api.event.ViolationEvent;
 import io.varmor.core.ir.Syscalls;
 import io.varmor.core.spi.EventSink;
 import io.varmor.core.spi.TargetBinding;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,21 +24,18 @@ import java.util.regex.Pattern;
  * process that has already exited — when its pid was allocated after the target started (a heuristic).
  */
 public final class SeccompAuditReader implements AutoCloseable {
-    private static final Pattern LOST = Pattern.compile("(?:audit_lost=|kauditd_printk_skb: )(\\d+)");
     private static final Pattern SESSION = Pattern.compile("\\bses=(\\d+)");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
 
     private final TargetBinding target;
     private final EventSink sink;
     private final Map<String, String> ruleBySyscall;
-    private final long startMicros;
-    private final Thread thread;
+    private final io.varmor.core.events.KmsgFollower follower;
     private volatile boolean closed;
 
     private static final Path RATELIMIT = Path.of("/proc/sys/kernel/printk_ratelimit");
     private static int readers;
     private static String savedRatelimit;
-    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Without an audit daemon the kernel prints audit records through {@code printk_ratelimit()} (10 per 5 s by
@@ -70,7 +64,7 @@ public final class SeccompAuditReader implements AutoCloseable {
 
     /** Records the kernel reported as lost or suppressed while this reader ran. */
     public long lost() {
-        return lost.get();
+        return follower.lost();
     }
 
     public SeccompAuditReader(TargetBinding target, EventSink sink, Map<String, String> ruleBySyscall) {
@@ -78,56 +72,12 @@ public final class SeccompAuditReader implements AutoCloseable {
         this.target = target;
         this.sink = sink;
         this.ruleBySyscall = ruleBySyscall;
-        this.startMicros = uptimeMicros() - 50_000;
-        this.thread = new Thread(this::loop, "varmor-seccomp-audit");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.follower = new io.varmor.core.events.KmsgFollower("varmor-seccomp-audit", r -> r.contains("type=1326"),
+                this::record);
     }
 
-    private void loop() {
-        while (!closed) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of("/dev/kmsg")),
-                    StandardCharsets.UTF_8))) {
-                for (String line; !closed && (line = r.readLine()) != null; ) {
-                    handle(line);
-                }
-            } catch (IOException e) {
-                if (closed || !Files.isReadable(Path.of("/dev/kmsg"))) {
-                    return;
-                }
-                // EPIPE: records were overwritten while we read; reopen and continue
-            }
-        }
-    }
-
-    void handle(String kmsgLine) {
-        lastLineNanos = System.nanoTime();
-        int semi = kmsgLine.indexOf(';');
-        if (semi < 0) {
-            return;
-        }
-        if (kmsgLine.startsWith(syncMarker, semi + 1)) {
-            synced.countDown();
-            return;
-        }
-        if (!kmsgLine.contains("type=1326")) {
-            Matcher lostMatch = LOST.matcher(kmsgLine);
-            if (lostMatch.find() && afterStart(kmsgLine)) {
-                lost.addAndGet(Long.parseLong(lostMatch.group(1)));
-            }
-            return;
-        }
-        String[] head = kmsgLine.substring(0, semi).split(",");
-        if (head.length >= 3) {
-            try {
-                if (Long.parseLong(head[2]) < startMicros) {
-                    return;
-                }
-            } catch (NumberFormatException ignored) {
-                // keep the record
-            }
-        }
-        String record = kmsgLine.substring(semi + 1);
+    /** One seccomp audit record of the kernel log (the text after the kmsg header). */
+    void record(String record) {
         String session = target.attributes().get(TargetBinding.AUDIT_SESSION);
         if (session != null) {
             Matcher ses = SESSION.matcher(record);
@@ -138,15 +88,6 @@ public final class SeccompAuditReader implements AutoCloseable {
             return;
         }
         parse(record).filter(this::belongsToTarget).ifPresent(sink::accept);
-    }
-
-    private boolean afterStart(String kmsgLine) {
-        String[] head = kmsgLine.substring(0, Math.max(kmsgLine.indexOf(';'), 0)).split(",");
-        try {
-            return head.length < 3 || Long.parseLong(head[2]) >= startMicros;
-        } catch (NumberFormatException e) {
-            return true;
-        }
     }
 
     private boolean belongsToTarget(ViolationEvent e) {
@@ -210,52 +151,21 @@ public final class SeccompAuditReader implements AutoCloseable {
                 event, Instant.ofEpochSecond(epoch).toString(), "violation event"));
     }
 
-    private final String syncMarker = "varmor-audit-sync " + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(hashCode());
-    private final java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
-
-    private volatile long lastLineNanos = System.nanoTime();
-
-    /**
-     * Waits until the records the kernel logged before this call have been read: writes a marker into the kernel log
-     * and waits for the reader to reach it. Audit records reach the log through the kauditd thread, after a delay, so
-     * the reader then keeps going until the log has been quiet for 300 ms (all within {@code timeout}).
-     */
+    /** Waits until what the kernel logged before this call has been read ({@link io.varmor.core.events.KmsgFollower#drain}). */
     public boolean drain(java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            Files.writeString(Path.of("/dev/kmsg"), "<6>" + syncMarker + "\n");
-            boolean reached = synced.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            while (System.nanoTime() < deadline && System.nanoTime() - lastLineNanos < 300_000_000L) {
-                Thread.sleep(50);
-            }
-            return reached;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return follower.drain(timeout);
     }
 
     @Override
     public void close() {
         if (!closed) {
-            drain(java.time.Duration.ofSeconds(3));
             closed = true;
-            thread.interrupt();
+            follower.close();
             restoreRateLimit();
-            if (lost.get() > 0) { // the kernel's count is node-wide: some may have been other targets' records
-                sink.lost("Seccomp", lost.get(), "the kernel lost or suppressed audit records");
+            if (follower.lost() > 0) { // the kernel's count is node-wide: some may have been other targets' records
+                sink.lost("Seccomp", follower.lost(), "the kernel lost or suppressed audit records");
             }
         }
     }
 
-    static long uptimeMicros() {
-        try {
-            String s = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            return (long) (Double.parseDouble(s) * 1_000_000);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
 }
