@@ -39,7 +39,8 @@ class ModelingLocalDiskTest {
         cluster.agentDaemonSet(2);
         dir = tmp.resolve("apmdata");
         op = cluster.startOperator("op-1", c -> c.enableBehaviorModeling(true).modelStorage(dir, 2_000)
-                .modelAccess(io.varmor.k8s.status.ModelAccess.fixed(java.util.Map.of("reader", java.util.Set.of("get")))));
+                .modelAccess(io.varmor.k8s.status.ModelAccess.fixed(java.util.Map.of("reader", java.util.Set.of("get"),
+                        "importer", java.util.Set.of("create")))));
         Await.until("leadership", T, op::isLeader);
         cluster.startAgent("node-a", "Seccomp");
         cluster.startAgent("node-b", "Seccomp");
@@ -94,6 +95,26 @@ class ModelingLocalDiskTest {
             var ap = Policies.profile(cluster.admin, "demo", "varmor-demo-big");
             return ap != null && ap.getSpec().profile().seccomp() != null && ap.getSpec().profile().seccomp().contains("a_syscall_0");
         });
+
+        // import (vArmor's POST on the same path): behaviour merged, non-empty profiles replaced
+        String imported = "{\"apiVersion\": \"crd.varmor.org/v1beta1\", \"kind\": \"ArmorProfileModel\", \"data\": {"
+                + "\"dynamicResult\": {\"seccomp\": {\"syscalls\": [\"imported_syscall\"]}},"
+                + "\"profile\": {\"seccomp\": \"{\\\"defaultAction\\\": \\\"SCMP_ACT_ERRNO\\\"}\"}}}";
+        assertEquals(403, post("reader", "demo", "varmor-demo-big", imported).statusCode(), "get does not allow importing");
+        assertEquals(400, post("importer", "demo", "varmor-demo-big", "[1, 2]").statusCode());
+        java.net.http.HttpResponse<String> in = post("importer", "demo", "varmor-demo-big", imported);
+        assertEquals(200, in.statusCode(), in.body());
+        ArmorProfileModel after = KubeJson.mapper().readValue(get("reader", "demo", "varmor-demo-big").body(), ArmorProfileModel.class);
+        assertEquals(301, after.data().dynamicResult().seccomp().syscalls().size(), "merged with what the nodes sent");
+        assertEquals("{\"defaultAction\": \"SCMP_ACT_ERRNO\"}", after.data().profile().seccomp(), "the imported profile replaced the generated one");
+        assertTrue(after.status().ready(), "the status of an existing model is kept");
+    }
+
+    static java.net.http.HttpResponse<String> post(String token, String namespace, String name, String body) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + op.statusPort()
+                + io.varmor.k8s.status.StatusService.MODELS + namespace + "/armorprofilemodels/" + name))
+                .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return ModelingTest.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static java.net.http.HttpResponse<String> get(String token, String namespace, String name) throws Exception {

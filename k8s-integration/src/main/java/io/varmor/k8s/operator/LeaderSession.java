@@ -84,6 +84,25 @@ final class LeaderSession implements AutoCloseable {
         return models == null ? java.util.Optional.empty() : models.get(ref);
     }
 
+    /** Imports a model (ArmorProfileModel JSON); see {@link ModelStore#importModel}. */
+    io.varmor.api.ArmorProfileModel importModel(ProfileRef ref, byte[] json) {
+        if (models == null) {
+            throw new IllegalStateException("behaviour modelling is not enabled (--enableBehaviorModeling)");
+        }
+        io.varmor.api.ArmorProfileModel in;
+        try {
+            in = io.varmor.k8s.model.KubeJson.mapper().readValue(json, io.varmor.api.ArmorProfileModel.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (in == null || in.data() == null) {
+            throw new IllegalArgumentException("an ArmorProfileModel with data is required");
+        }
+        io.varmor.api.ArmorProfileModel stored = models.importModel(ref, in);
+        controllerRequeueAll(); // policies waiting for this model can compile now
+        return stored;
+    }
+
     void acceptData(String node, io.varmor.k8s.status.BehaviorData data) {
         if (models == null) {
             throw new IllegalStateException("behaviour modelling is not enabled (--enableBehaviorModeling)");

@@ -192,22 +192,7 @@ final class ModelStore {
         ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, CRD_INTERNAL,
                 new ArmorProfileModelData(merged, Map.of(), profile),
                 new ArmorProfileModelStatus(want, nodes.size(), complete, null));
-        String version = existing == null ? null : existing.getMetadata().getResourceVersion();
-        boolean local;
-        try {
-            local = KubeJson.mapper().writeValueAsBytes(model).length > storage.maxObjectBytes();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        try {
-            version = write(ref, model, version, local);
-        } catch (KubernetesClientException e) {
-            if (local || !(e.getCode() == 413 || String.valueOf(e.getMessage()).contains("too large"))) {
-                throw e;
-            }
-            local = true;
-            write(ref, model, version, true);
-        }
+        boolean local = store(ref, model, existing == null ? null : existing.getMetadata().getResourceVersion());
         writeStatus(ref, model.status());
         LOG.info("behaviour model " + ref + ": data from " + nodes + " (" + nodes.size() + "/" + want + ")"
                 + (local ? ", stored on the local disk (" + localFile(ref) + ")" : ""));
@@ -217,10 +202,33 @@ final class ModelStore {
     }
 
     /**
-     * Creates or updates the object; {@code local}: the data goes to the local disk and the object keeps the rest
-     * ({@code storageType: LocalDisk}). Returns the object's new resource version.
+     * Stores a model in its object, or on the local disk when it is larger than the limit or the API server refuses it
+     * as too large; returns whether it went to the disk.
      */
-    private String write(ProfileRef ref, ArmorProfileModel model, String version, boolean local) {
+    private boolean store(ProfileRef ref, ArmorProfileModel model, String version) {
+        boolean local;
+        try {
+            local = KubeJson.mapper().writeValueAsBytes(model).length > storage.maxObjectBytes();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            write(ref, model, version, local);
+        } catch (KubernetesClientException e) {
+            if (local || !(e.getCode() == 413 || String.valueOf(e.getMessage()).contains("too large"))) {
+                throw e;
+            }
+            local = true;
+            write(ref, model, version, true);
+        }
+        return local;
+    }
+
+    /**
+     * Creates or updates the object; {@code local}: the data goes to the local disk and the object keeps the rest
+     * ({@code storageType: LocalDisk}).
+     */
+    private void write(ProfileRef ref, ArmorProfileModel model, String version, boolean local) {
         ArmorProfileModel object = model;
         if (local) {
             writeLocal(ref, model);
@@ -233,14 +241,45 @@ final class ModelStore {
             }
         }
         GenericKubernetesResource g = KubeJson.convert(object, GenericKubernetesResource.class);
-        GenericKubernetesResource out;
         if (version == null) {
-            out = in(ref.namespace()).resource(g).create();
+            in(ref.namespace()).resource(g).create();
         } else {
             g.getMetadata().setResourceVersion(version);
-            out = in(ref.namespace()).resource(g).update();
+            in(ref.namespace()).resource(g).update();
         }
-        return out == null ? version : out.getMetadata().getResourceVersion();
+    }
+
+    /**
+     * Imports a model (vArmor's import, spec §1.5): its behaviour is merged into the profile's model (created when
+     * missing) and each non-empty profile it carries (AppArmor, Seccomp, BPF) replaces the stored one; the status of an
+     * existing model is kept, a new one is ready when it carries a profile. Returns the stored model.
+     */
+    synchronized ArmorProfileModel importModel(ProfileRef ref, ArmorProfileModel in) {
+        GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
+        ArmorProfileModel cur = existing == null ? null : withLocalData(ref, KubeJson.convert(existing, ArmorProfileModel.class));
+        ArmorProfileModelData was = cur == null ? null : cur.data();
+        ArmorProfileModelData got = in.data();
+        DynamicResult merged = BehaviorRecorder.merge(was == null ? null : was.dynamicResult(), got == null ? null : got.dynamicResult());
+        Profile a = was == null ? null : was.profile();
+        Profile b = got == null ? null : got.profile();
+        Profile profile = b == null ? a : new Profile(ref.name(), pick(b.enforcer(), a == null ? null : a.enforcer()),
+                pick(b.mode(), a == null ? null : a.mode()), pick(b.appArmor(), a == null ? null : a.appArmor()),
+                pick(b.seccomp(), a == null ? null : a.seccomp()),
+                b.bpf() != null && !b.bpf().isEmpty() ? b.bpf() : a == null ? null : a.bpf(), null);
+        ArmorProfileModelStatus status = cur != null && cur.status() != null ? cur.status()
+                : new ArmorProfileModelStatus(0, 0, profile != null, null);
+        ObjectMeta meta = new ObjectMeta(ref.name(), null, ref.namespace(), null, null, null, null, null, null, null,
+                cur == null || cur.metadata() == null ? null : cur.metadata().annotations(), null, null, null);
+        ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, CRD_INTERNAL,
+                new ArmorProfileModelData(merged, Map.of(), profile), status);
+        store(ref, model, existing == null ? null : existing.getMetadata().getResourceVersion());
+        writeStatus(ref, status);
+        LOG.info("behaviour model " + ref + " imported");
+        return model;
+    }
+
+    private static String pick(String preferred, String otherwise) {
+        return preferred != null && !preferred.isBlank() ? preferred : otherwise;
     }
 
     /** The deny-by-default profiles of a complete model. */

@@ -104,9 +104,21 @@ public final class Operator implements AutoCloseable {
                 }
                 s.acceptData(node, data);
             }).withModelExport(cfg.modelAccess != null ? cfg.modelAccess : io.varmor.k8s.status.ModelAccess.of(client),
-                    (namespace, name) -> {
-                        LeaderSession s = session;
-                        return s == null ? Optional.empty() : s.model(new ProfileRef(namespace, name));
+                    new io.varmor.k8s.status.ModelEndpoint() {
+                        @Override
+                        public Optional<?> get(String namespace, String name) {
+                            LeaderSession s = session;
+                            return s == null ? Optional.empty() : s.model(new ProfileRef(namespace, name));
+                        }
+
+                        @Override
+                        public Object importModel(String namespace, String name, byte[] json) {
+                            LeaderSession s = session;
+                            if (s == null) {
+                                throw new IllegalStateException("not the leader");
+                            }
+                            return s.importModel(new ProfileRef(namespace, name), json);
+                        }
                     });
         }
         statusService.register(status);

@@ -29,7 +29,7 @@ public final class StatusService {
     private final BiConsumer<String, NodeReport> sink;
     private volatile BiConsumer<String, BehaviorData> dataSink;
     private volatile ModelAccess modelAccess;
-    private volatile java.util.function.BiFunction<String, String, Optional<?>> models;
+    private volatile ModelEndpoint models;
 
     /** Path prefix of the model export endpoint (vArmor's): {@code <prefix><namespace>/armorprofilemodels/<name>}. */
     public static final String MODELS = "/apis/crd.varmor.org/v1beta1/namespaces/";
@@ -51,11 +51,11 @@ public final class StatusService {
     }
 
     /**
-     * Also exports ArmorProfileModels ({@code GET /apis/crd.varmor.org/v1beta1/namespaces/NS/armorprofilemodels/NAME}):
-     * the whole model including data kept on the leader's disk (LocalDisk), to a bearer token {@code access} allows to
-     * {@code get} it. {@code models}: (namespace, name) → the model, empty when it does not exist.
+     * Also exports and imports ArmorProfileModels ({@code /apis/crd.varmor.org/v1beta1/namespaces/NS/armorprofilemodels/NAME}):
+     * GET returns the whole model including data kept on the leader's disk (LocalDisk) to a bearer token {@code access}
+     * allows to {@code get} it; POST imports one (ArmorProfileModel JSON) for a token allowed to {@code create} it.
      */
-    public StatusService withModelExport(ModelAccess access, java.util.function.BiFunction<String, String, Optional<?>> models) {
+    public StatusService withModelExport(ModelAccess access, ModelEndpoint models) {
         this.modelAccess = access;
         this.models = models;
         return this;
@@ -74,12 +74,14 @@ public final class StatusService {
             HttpEndpoint.respond(ex, 404, "text/plain", "not found");
             return;
         }
-        if (!"GET".equals(ex.getRequestMethod())) {
-            HttpEndpoint.respond(ex, 405, "text/plain", "GET only (importing models is not supported)");
+        boolean get = "GET".equals(ex.getRequestMethod());
+        if (!get && !"POST".equals(ex.getRequestMethod())) {
+            HttpEndpoint.respond(ex, 405, "text/plain", "GET (export) or POST (import)");
             return;
         }
+        byte[] body = get ? new byte[0] : HttpEndpoint.body(ex);
         ModelAccess access = modelAccess;
-        java.util.function.BiFunction<String, String, Optional<?>> m = models;
+        ModelEndpoint m = models;
         if (access == null || m == null) {
             HttpEndpoint.respond(ex, 404, "text/plain", "behaviour modelling is not enabled on this operator");
             return;
@@ -91,19 +93,22 @@ public final class StatusService {
         String token = token(ex);
         boolean ok;
         try {
-            ok = token != null && access.allowed(token, "get", p[0], p[2]);
+            ok = token != null && access.allowed(token, get ? "get" : "create", p[0], p[2]);
         } catch (RuntimeException e) {
             HttpEndpoint.respond(ex, 500, "text/plain", "cannot check access: " + e.getMessage());
             return;
         }
         if (!ok) {
-            HttpEndpoint.respond(ex, token == null ? 401 : 403, "text/plain",
-                    "forbidden: a bearer token allowed to get armorprofilemodels in " + p[0] + " is required");
+            HttpEndpoint.respond(ex, token == null ? 401 : 403, "text/plain", "forbidden: a bearer token allowed to "
+                    + (get ? "get" : "create") + " armorprofilemodels in " + p[0] + " is required");
             return;
         }
         Optional<?> model;
         try {
-            model = m.apply(p[0], p[2]);
+            model = get ? m.get(p[0], p[2]) : Optional.of(m.importModel(p[0], p[2], body));
+        } catch (IllegalArgumentException e) {
+            HttpEndpoint.respond(ex, 400, "text/plain", "bad model: " + e.getMessage());
+            return;
         } catch (RuntimeException e) {
             HttpEndpoint.respond(ex, 500, "text/plain", e.getMessage());
             return;
