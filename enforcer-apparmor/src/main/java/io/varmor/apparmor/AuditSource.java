@@ -34,8 +34,8 @@ final class AuditSource {
                 once.accept(l);
             }
         }, Duration.ofMillis(250)));
-        io.varmor.core.events.KmsgFollower kmsg = Files.isReadable(KMSG)
-                ? new io.varmor.core.events.KmsgFollower("varmor-apparmor-kmsg", AuditRecords::isAppArmor, once) : null;
+        io.varmor.core.spi.KmsgFollower kmsg = Files.isReadable(KMSG)
+                ? new io.varmor.core.spi.KmsgFollower("varmor-apparmor-kmsg", AuditRecords::isAppArmor, once) : null;
         if (kmsg != null) {
             parts.add(kmsg);
         }

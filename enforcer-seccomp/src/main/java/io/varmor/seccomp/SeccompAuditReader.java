@@ -30,7 +30,7 @@ public final class SeccompAuditReader implements AutoCloseable {
     private final TargetBinding target;
     private final EventSink sink;
     private final Map<String, String> ruleBySyscall;
-    private final io.varmor.core.events.KmsgFollower follower;
+    private final io.varmor.core.spi.KmsgFollower follower;
     private volatile boolean closed;
 
     private static final Path RATELIMIT = Path.of("/proc/sys/kernel/printk_ratelimit");
@@ -72,7 +72,7 @@ public final class SeccompAuditReader implements AutoCloseable {
         this.target = target;
         this.sink = sink;
         this.ruleBySyscall = ruleBySyscall;
-        this.follower = new io.varmor.core.events.KmsgFollower("varmor-seccomp-audit", r -> r.contains("type=1326"),
+        this.follower = new io.varmor.core.spi.KmsgFollower("varmor-seccomp-audit", r -> r.contains("type=1326"),
                 this::record);
     }
 
@@ -151,7 +151,7 @@ public final class SeccompAuditReader implements AutoCloseable {
                 event, Instant.ofEpochSecond(epoch).toString(), "violation event"));
     }
 
-    /** Waits until what the kernel logged before this call has been read ({@link io.varmor.core.events.KmsgFollower#drain}). */
+    /** Waits until what the kernel logged before this call has been read ({@link io.varmor.core.spi.KmsgFollower#drain}). */
     public boolean drain(java.time.Duration timeout) {
         return follower.drain(timeout);
     }

@@ -3,12 +3,6 @@ package org.example.varmor.landlock;
 import io.varmor.api.event.ViolationEvent;
 import io.varmor.core.spi.EventSink;
 import io.varmor.core.spi.TargetBinding;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,52 +33,27 @@ public final class LandlockAuditReader implements AutoCloseable {
     private final Set<String> domains = new HashSet<>();
     private final Map<String, List<String>> pending = new HashMap<>();
     private int pendingCount;
-    private final long startMicros;
-    private volatile boolean closed;
-    private Thread thread;
+    private io.varmor.core.spi.KmsgFollower follower;
 
-    LandlockAuditReader(TargetBinding target, EventSink sink, LandlockProfile profile, long startMicros) {
+    LandlockAuditReader(TargetBinding target, EventSink sink, LandlockProfile profile) {
         this.target = target;
         this.sink = sink;
         this.profile = profile;
-        this.startMicros = startMicros;
     }
 
-    /** Starts reading {@code /dev/kmsg} on a daemon thread. */
+    /** Starts following the kernel log (varmor-core's follower: records logged from now on, drained on close). */
     static LandlockAuditReader start(TargetBinding target, EventSink sink, LandlockProfile profile) {
-        LandlockAuditReader r = new LandlockAuditReader(target, sink, profile, uptimeMicros() - 50_000);
-        r.thread = new Thread(r::loop, "varmor-landlock-audit");
-        r.thread.setDaemon(true);
-        r.thread.start();
+        LandlockAuditReader r = new LandlockAuditReader(target, sink, profile);
+        r.follower = new io.varmor.core.spi.KmsgFollower("varmor-landlock-audit",
+                t -> t.contains("type=1423") || t.contains("type=1424"), r::record);
         return r;
     }
 
-    private void loop() {
-        Path kmsg = Path.of("/dev/kmsg");
-        while (!closed) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(kmsg), StandardCharsets.UTF_8))) {
-                for (String line; !closed && (line = in.readLine()) != null; ) {
-                    handle(line);
-                }
-            } catch (IOException e) {
-                if (closed || !Files.isReadable(kmsg)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** One {@code /dev/kmsg} line ({@code prio,seq,usec,flags;text}). */
-    synchronized void handle(String kmsgLine) {
-        int semi = kmsgLine.indexOf(';');
-        if (semi < 0 || !(kmsgLine.contains("type=1423") || kmsgLine.contains("type=1424"))) {
+    /** One Landlock audit record (the text after the kmsg header). */
+    synchronized void record(String record) {
+        if (!(record.contains("type=1423") || record.contains("type=1424"))) {
             return;
         }
-        String[] head = kmsgLine.substring(0, semi).split(",");
-        if (head.length >= 3 && head[2].matches("\\d+") && Long.parseLong(head[2]) < startMicros) {
-            return;
-        }
-        String record = kmsgLine.substring(semi + 1);
         Map<String, String> f = fields(record);
         String domain = f.get("domain");
         if (domain == null) {
@@ -190,18 +159,11 @@ public final class LandlockAuditReader implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    static long uptimeMicros() {
-        try {
-            String s = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            return (long) (Double.parseDouble(s) * 1_000_000);
-        } catch (IOException | RuntimeException e) {
-            return 0;
+        if (follower != null) {
+            follower.close();
+            if (follower.lost() > 0) {
+                sink.lost("Landlock", follower.lost(), "the kernel lost or suppressed audit records");
+            }
         }
     }
 }

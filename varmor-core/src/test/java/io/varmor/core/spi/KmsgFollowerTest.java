@@ -1,4 +1,4 @@
-package io.varmor.core.events;
+package io.varmor.core.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

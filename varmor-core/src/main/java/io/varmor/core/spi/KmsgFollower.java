@@ -1,4 +1,4 @@
-package io.varmor.core.events;
+package io.varmor.core.spi;
 
 import java.io.BufferedReader;
 import java.io.IOException;
