@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varmor.testkit.GuestJava;
 import io.varmor.testkit.KernelLabExtension;
-import io.varmor.testkit.KernelRequirement;
 import io.varmor.testkit.Lab;
 import io.varmor.testkit.Result;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -176,24 +172,8 @@ class DifferentialInLabTest {
         assertEquals(new TreeSet<>(INTENDED.keySet()), seen, "documented differences that no longer occur");
     }
 
-    private static Path vprobe() throws IOException, InterruptedException {
-        Path src = Fixtures.root().resolve("enforcer-bpf/src/test/c/vprobe.c");
-        Path out = Fixtures.root().resolve("distribution/target/vprobe");
-        if (Files.isExecutable(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) >= 0) {
-            return out;
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder("cc", "-static", "-O2", "-o", out.toString(), src.toString()).redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            KernelRequirement.assumeOrFail(false, "no C compiler (cc) to build vprobe: " + e.getMessage());
-            throw e;
-        }
-        String log = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new AssertionError("cannot compile " + src + "\n" + log);
-        }
-        return out;
+    private static Path vprobe() {
+        return io.varmor.testkit.CHelper.build(Fixtures.root().resolve("enforcer-bpf/src/test/c/vprobe.c"),
+                Fixtures.root().resolve("distribution/target/vprobe"), "-static");
     }
 }

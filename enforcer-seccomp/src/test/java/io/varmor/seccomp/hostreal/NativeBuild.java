@@ -1,12 +1,7 @@
 package io.varmor.seccomp.hostreal;
 
 import io.varmor.testkit.KernelRequirement;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Builds the static C helpers the host-real tests run: the probe ({@code src/test/c/probe.c}) and varmor's launcher
@@ -40,21 +35,6 @@ public final class NativeBuild {
 
     private static Path build(Path source, String name, String linkMode) {
         requireCompiler();
-        KernelRequirement.assumeOrFail(Files.isRegularFile(source), "source not found: " + source);
-        Path out = moduleDir().resolve("target/seccomp-native/" + name);
-        try {
-            if (Files.isExecutable(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(source)) >= 0) {
-                return out;
-            }
-            Files.createDirectories(out.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Proc.Output o = Proc.run(List.of("cc", linkMode, "-O2", "-Wall", "-o", out.toString(), source.toString()), null,
-                Duration.ofMinutes(2));
-        if (o.exitCode() != 0) {
-            throw new AssertionError("cannot compile " + source + "\n" + o.all());
-        }
-        return out;
+        return io.varmor.testkit.CHelper.build(source, moduleDir().resolve("target/seccomp-native/" + name), linkMode);
     }
 }
