@@ -163,9 +163,7 @@ final class ModelStore {
     /** Merges one node's data; completes the model when every expected node has sent its data. */
     synchronized void accept(String node, BehaviorData d) {
         ProfileRef ref = new ProfileRef(d.namespace(), d.armorProfile());
-        GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
-        Optional<ArmorProfileModel> cur = Optional.ofNullable(existing)
-                .map(x -> withLocalData(ref, KubeJson.convert(x, ArmorProfileModel.class)));
+        Optional<ArmorProfileModel> cur = get(ref);
         Map<String, String> annotations = new HashMap<>();
         TreeSet<String> nodes = new TreeSet<>();
         DynamicResult merged = d.dynamicResult();
@@ -192,8 +190,7 @@ final class ModelStore {
         ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, CRD_INTERNAL,
                 new ArmorProfileModelData(merged, Map.of(), profile),
                 new ArmorProfileModelStatus(want, nodes.size(), complete, null));
-        boolean local = store(ref, model, existing == null ? null : existing.getMetadata().getResourceVersion());
-        writeStatus(ref, model.status());
+        boolean local = store(ref, model, cur.map(m -> m.metadata().resourceVersion()).orElse(null));
         LOG.info("behaviour model " + ref + ": data from " + nodes + " (" + nodes.size() + "/" + want + ")"
                 + (local ? ", stored on the local disk (" + localFile(ref) + ")" : ""));
         if (complete) {
@@ -202,8 +199,8 @@ final class ModelStore {
     }
 
     /**
-     * Stores a model in its object, or on the local disk when it is larger than the limit or the API server refuses it
-     * as too large; returns whether it went to the disk.
+     * Stores a model (and its status) in its object, or on the local disk when it is larger than the limit or the API
+     * server refuses it as too large; returns whether it went to the disk.
      */
     private boolean store(ProfileRef ref, ArmorProfileModel model, String version) {
         boolean local;
@@ -221,6 +218,7 @@ final class ModelStore {
             local = true;
             write(ref, model, version, true);
         }
+        writeStatus(ref, model.status());
         return local;
     }
 
@@ -255,8 +253,7 @@ final class ModelStore {
      * existing model is kept, a new one is ready when it carries a profile. Returns the stored model.
      */
     synchronized ArmorProfileModel importModel(ProfileRef ref, ArmorProfileModel in) {
-        GenericKubernetesResource existing = in(ref.namespace()).withName(ref.name()).get();
-        ArmorProfileModel cur = existing == null ? null : withLocalData(ref, KubeJson.convert(existing, ArmorProfileModel.class));
+        ArmorProfileModel cur = get(ref).orElse(null);
         ArmorProfileModelData was = cur == null ? null : cur.data();
         ArmorProfileModelData got = in.data();
         DynamicResult merged = BehaviorRecorder.merge(was == null ? null : was.dynamicResult(), got == null ? null : got.dynamicResult());
@@ -272,8 +269,7 @@ final class ModelStore {
                 cur == null || cur.metadata() == null ? null : cur.metadata().annotations(), null, null, null);
         ArmorProfileModel model = new ArmorProfileModel(Names.API_VERSION, KIND, meta, CRD_INTERNAL,
                 new ArmorProfileModelData(merged, Map.of(), profile), status);
-        store(ref, model, existing == null ? null : existing.getMetadata().getResourceVersion());
-        writeStatus(ref, status);
+        store(ref, model, cur == null ? null : cur.metadata().resourceVersion());
         LOG.info("behaviour model " + ref + " imported");
         return model;
     }
