@@ -509,11 +509,17 @@ static __always_inline int verdict(struct va_profile *p, __u32 res, __u32 *actio
 	return 0;
 }
 
-/* a modelling target (complain mode, not an allow-list): its events are the model, so they are not rate limited */
-static __always_inline int recording(struct va_target *t)
+/* a modelling profile (complain mode, not an allow-list): its events are the model */
+static __always_inline int recording(struct va_profile *p)
+{
+	return p->mode == VA_COMPLAIN && !p->allow;
+}
+
+/* a modelling target's events are not rate limited */
+static __always_inline int recording_target(struct va_target *t)
 {
 	struct va_profile *p = bpf_map_lookup_elem(&v_profiles, &t->profile);
-	return p && p->mode == VA_COMPLAIN && !p->allow;
+	return p && recording(p);
 }
 
 static __always_inline struct va_event *ev_start(struct va_scratch *s, struct va_target *t, __u32 ns, __u32 action,
@@ -523,7 +529,7 @@ static __always_inline struct va_event *ev_start(struct va_scratch *s, struct va
 	struct va_config *cfg = bpf_map_lookup_elem(&v_config, &zero);
 	__u64 now = bpf_ktime_get_ns();
 
-	if (cfg && cfg->rate_per_sec && !recording(t)) {
+	if (cfg && cfg->rate_per_sec && !recording_target(t)) {
 		if (now - t->win_start >= 1000000000ULL) {
 			t->win_start = now;
 			t->win_count = 0;
@@ -570,14 +576,14 @@ static __always_inline int ev_send(struct va_event *e, __u64 size)
 /* whether a recording profile's event k was reported before (then it is not sent again) */
 static __always_inline int seen(struct va_profile *p, __u32 action, struct va_seen_key *k)
 {
-	return k && action == VA_A_ALLOWED && p->mode == VA_COMPLAIN && !p->allow && bpf_map_lookup_elem(&v_seen, k);
+	return k && action == VA_A_ALLOWED && recording(p) && bpf_map_lookup_elem(&v_seen, k);
 }
 
 /* remembers a recording profile's event k once it was sent */
 static __always_inline void mark_seen(struct va_profile *p, __u32 action, struct va_seen_key *k)
 {
 	__u8 one = 1;
-	if (k && action == VA_A_ALLOWED && p->mode == VA_COMPLAIN && !p->allow)
+	if (k && action == VA_A_ALLOWED && recording(p))
 		bpf_map_update_elem(&v_seen, k, &one, BPF_ANY);
 }
 

@@ -51,7 +51,7 @@ public final class BpfRuntime implements AutoCloseable {
 
     private static final class Prof {
         final byte[] hash;
-        List<String> rules;
+        /** The elements this process wrote (null when an earlier process loaded the profile). */
         List<Entry> entries;
         int refs;
 
@@ -267,9 +267,8 @@ public final class BpfRuntime implements AutoCloseable {
         for (Map.Entry<Integer, Prof> e : profiles.entrySet()) {
             if (Arrays.equals(e.getValue().hash, h16)) {
                 Prof p = e.getValue();
-                if (p.rules == null) {
+                if (p.entries == null) {
                     ProfileImage.Built b = build(e.getKey(), tables, contentHash);
-                    p.rules = b.rules();
                     p.entries = b.entries();
                     ruleIds.put(e.getKey(), b.rules());
                 }
@@ -300,7 +299,6 @@ public final class BpfRuntime implements AutoCloseable {
         }
         Prof p = new Prof(h16);
         ruleIds.put(id, b.rules());
-        p.rules = b.rules();
         p.entries = b.entries();
         profiles.put(id, p);
         return id;
