@@ -159,12 +159,11 @@ public final class BpfCompiler {
         java.util.Map<String, Integer> filePerms = new java.util.TreeMap<>();
         for (io.varmor.api.model.FileAccess f : nz(a.files())) {
             int bits = 0;
-            for (String perm : nz(f.permissions())) {
+            for (String perm : io.varmor.core.model.ModelPolicies.allowedByEntry(f.permissions())) {
                 bits |= switch (perm) {
-                    case "read", "r" -> 0x4;
-                    case "append", "a" -> 0x8;
-                    case "write", "w", "rename", "link", "l" -> 0x2 | 0x8; // write covers append; names need write
-                    default -> 0; // exec of a file is decided by the executions
+                    case "read" -> 0x4;
+                    case "write" -> 0x2;
+                    default -> 0x8; // append
                 };
             }
             if (bits != 0 && f.path() != null) {

@@ -56,6 +56,35 @@ public final class ModelPolicies {
         return Manifests.toPrettyJson(profile) + "\n";
     }
 
+    /**
+     * A recorded or listed file permission as a BPF allow-list decides on it: {@code read}, {@code write} or
+     * {@code append} (rename and link need write on the names; AppArmor's letters r, w, a, l are accepted); null for
+     * what a file entry does not grant (exec: executions are listed apart).
+     */
+    public static String allowListPermission(String p) {
+        return switch (p) {
+            case "read", "r" -> "read";
+            case "write", "w", "rename", "link", "l" -> "write";
+            case "append", "a" -> "append";
+            default -> null;
+        };
+    }
+
+    /** What a file allow-list entry with these permissions allows ({@link #allowListPermission}; write allows append). */
+    public static java.util.Set<String> allowedByEntry(List<String> permissions) {
+        java.util.Set<String> out = new TreeSet<>();
+        for (String p : permissions == null ? List.<String>of() : permissions) {
+            String a = allowListPermission(p);
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        if (out.contains("write")) {
+            out.add("append");
+        }
+        return out;
+    }
+
     /** The BPF allow-list of a model: what BPF recorded (nothing at all when BPF recorded nothing). */
     public static BpfResult bpfAllowList(DynamicResult result) {
         BpfResult b = result == null ? null : result.bpf();

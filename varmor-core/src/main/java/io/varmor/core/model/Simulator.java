@@ -80,14 +80,9 @@ public final class Simulator {
         }
         for (FileAccess fa : nz(b.files())) {
             for (String p : nz(fa.permissions())) {
-                String need = switch (p) {
-                    case "rename", "link" -> "write";
-                    case "exec" -> null;
-                    default -> p;
-                };
+                String need = ModelPolicies.allowListPermission(p);
                 if (need != null && nz(allow.files()).stream().noneMatch(a -> a.path() != null && matches(a.path(), fa.path())
-                        && (nz(a.permissions()).contains(need) || (need.equals("append") && nz(a.permissions()).contains("write"))
-                        || (need.equals("write") && nz(a.permissions()).stream().anyMatch(q -> q.equals("rename") || q.equals("link")))))) {
+                        && ModelPolicies.allowedByEntry(a.permissions()).contains(need))) {
                     out.add(new Finding("BPF", rule, p + " " + fa.path(), true));
                 }
             }
