@@ -13,7 +13,7 @@ import io.varmor.core.compile.PolicyCompiler;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BpfCompilerTest {
+public class BpfCompilerTest {
     static final String HEAD = """
             apiVersion: crd.varmor.org/v1beta1
             kind: VarmorPolicy
@@ -24,7 +24,8 @@ class BpfCompilerTest {
                 enforcer: BPF
             """;
 
-    static BpfTables compile(BpfEnforcer e, String policy) throws Exception {
+    /** The BPF tables of a VarmorPolicy whose spec.policy is {@code enforcer: BPF} followed by {@code policy}. */
+    public static BpfTables compile(BpfEnforcer e, String policy) throws Exception {
         var c = new PolicyCompiler(new io.varmor.core.plugin.Plugins(List.of(e), List.of(new BuiltinRules())), CompileOptions.DEFAULT)
                 .compileText(HEAD + policy.indent(4)).get(0);
         return Manifests.json().readValue(c.artifacts().get("BPF").content(), BpfTables.class);

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.varmor.api.io.Manifests;
 import io.varmor.bpf.BpfCompiler;
+import io.varmor.bpf.BpfCompilerTest;
 import io.varmor.bpf.BpfEnforcer;
 import io.varmor.bpf.BpfTables;
-import io.varmor.core.catalog.BuiltinRules;
-import io.varmor.core.compile.CompileOptions;
-import io.varmor.core.compile.PolicyCompiler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -22,35 +19,27 @@ import org.junit.jupiter.api.Test;
  * permission it needs is covered; the lab suite checks that the kernel does so.
  */
 class AllowListTest {
+    /** spec.policy after "enforcer: BPF" */
     static final String POLICY = """
-            apiVersion: crd.varmor.org/v1beta1
-            kind: VarmorPolicy
-            metadata: {name: p, namespace: ns}
-            spec:
-              target: {kind: Pod, name: x}
-              policy:
-                enforcer: BPF
-                mode: DefenseInDepth
-                defenseInDepth:
-                  bpf:
-                    profileType: Custom
-                    allowList:
-                      executions: [/usr/bin/cat]
-                      files:
-                        - {path: /etc/os-release, permissions: [read]}
-                        - {path: /tmp/out/**, permissions: [read, write]}
-                        - {path: /proc/*/stat, permissions: [read]}
-                        - {path: /var/log/app.log, permissions: [append]}
-                      capabilities: [chown]
-                      network:
-                        sockets: [{domain: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_TCP}]
-                      ptraces: [{permissions: [read], external: false}]
+            mode: DefenseInDepth
+            defenseInDepth:
+              bpf:
+                profileType: Custom
+                allowList:
+                  executions: [/usr/bin/cat]
+                  files:
+                    - {path: /etc/os-release, permissions: [read]}
+                    - {path: /tmp/out/**, permissions: [read, write]}
+                    - {path: /proc/*/stat, permissions: [read]}
+                    - {path: /var/log/app.log, permissions: [append]}
+                  capabilities: [chown]
+                  network:
+                    sockets: [{domain: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_TCP}]
+                  ptraces: [{permissions: [read], external: false}]
             """;
 
     static BpfTables tables(String policy) throws Exception {
-        var c = new PolicyCompiler(new io.varmor.core.plugin.Plugins(List.of(new BpfEnforcer()), List.of(new BuiltinRules())),
-                CompileOptions.DEFAULT).compileText(policy).get(0);
-        return Manifests.json().readValue(c.artifacts().get("BPF").content(), BpfTables.class);
+        return BpfCompilerTest.compile(new BpfEnforcer(), policy);
     }
 
     static boolean covered(KernelModel k, int kind, String path, int need) {
